@@ -1,0 +1,50 @@
+# berth — the project's stable interface: make run | test | build | bench
+SHELL := /bin/bash
+JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+MVN := ./mvnw -q -B
+DIST := build/berth
+SOCK ?= /run/berth/berth.sock
+APT_PACKAGES := crun runc conmon containernetworking-plugins iptables tini busybox-static uidmap tmux curl procps
+
+.PHONY: run test build bench deps jdk clean
+
+jdk:
+	@if [ ! -x "$(JAVA_HOME)/bin/java" ] || ! "$(JAVA_HOME)/bin/java" -version 2>&1 | grep -qE 'version "2[5-9]|version "[3-9][0-9]'; then \
+	  echo "berth needs JDK 25: none at JAVA_HOME=$(JAVA_HOME). Install Temurin 25 there or run make JAVA_HOME=/path/to/jdk25." >&2; exit 1; fi
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || { echo "apt-get install failed:$$missing" >&2; exit 1; }; fi
+
+build: jdk
+	$(MVN) install -DskipTests
+	@rm -rf $(DIST) && mkdir -p $(DIST)/bin $(DIST)/lib
+	@cp daemon/target/lib/*.jar cli/target/lib/*.jar $(DIST)/lib/
+	@cp daemon/target/berth-daemon-*.jar cli/target/berth-cli-*.jar $(DIST)/lib/
+	@install -m 0755 scripts/berth $(DIST)/bin/berth
+	@install -m 0755 scripts/berthd $(DIST)/bin/berthd
+	@install -m 0755 scripts/busybox-image.sh $(DIST)/bin/busybox-image.sh
+	@JAVA_HOME=$(JAVA_HOME) $(DIST)/bin/berth --version >/dev/null 2>&1 || true
+	@echo "built $(DIST)"
+
+run: deps jdk build
+	@if ! curl -s --unix-socket $(SOCK) http://localhost/_ping >/dev/null 2>&1; then \
+	  echo "starting berthd"; mkdir -p /var/log/berth; \
+	  nohup $(DIST)/bin/berthd >/var/log/berth/berthd.log 2>&1 & \
+	  for i in $$(seq 1 100); do curl -s --unix-socket $(SOCK) http://localhost/_ping >/dev/null 2>&1 && break; sleep 0.1; done; fi
+	@if ! $(DIST)/bin/berth image inspect busybox:latest >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d); $(DIST)/bin/busybox-image.sh $$tmp/busybox.tar && \
+	  $(DIST)/bin/berth import --change 'CMD ["sh"]' $$tmp/busybox.tar busybox:latest; rm -rf $$tmp; fi
+	$(DIST)/bin/berth run --rm busybox echo hello from berth
+
+test: deps jdk
+	$(MVN) install -Dsurefire.printSummary=true
+
+bench:
+	@echo "bench: not yet (issue: bench/ side by side with Docker and Podman)"
+
+clean:
+	$(MVN) clean; rm -rf build

@@ -1,0 +1,204 @@
+package dev.berth.api.http;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A small HTTP/1.1 client for the Engine API over a unix socket or TCP, one connection per request.
+ * It is JDK-only and avoids lambdas and Jackson on its own paths because the CLI starts with it.
+ * Non-2xx answers are returned as responses (see {@link ClientResponse#orThrow()}), except by
+ * {@link #hijack}.
+ */
+public final class HttpClient {
+    private static final Runnable NOTHING = new Runnable() {
+        @Override
+        public void run() {}
+    };
+
+    private final String host; // as given, for messages
+    private final SocketAddress address;
+    private final String hostHeader;
+
+    private HttpClient(String host, SocketAddress address, String hostHeader) {
+        this.host = host;
+        this.address = address;
+        this.hostHeader = hostHeader;
+    }
+
+    /**
+     * @param host {@code unix:///run/berth/berth.sock}, {@code tcp://127.0.0.1:2375} or {@code http://...}
+     *     (port 2375 if absent)
+     */
+    public static HttpClient of(String host) {
+        if (host.startsWith("unix://")) {
+            // Docker's client sends this Host for unix sockets; any name would do
+            return new HttpClient(host, UnixDomainSocketAddress.of(host.substring(7)), "api.moby.localhost");
+        }
+        String rest;
+        if (host.startsWith("tcp://")) {
+            rest = host.substring(6);
+        } else if (host.startsWith("http://")) {
+            rest = host.substring(7);
+        } else {
+            throw new IllegalArgumentException("unsupported daemon address (want unix:// or tcp://): " + host);
+        }
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        int colon = rest.lastIndexOf(':');
+        String name = rest;
+        int port = 2375;
+        if (colon >= 0 && rest.indexOf(']', colon) < 0) {
+            name = rest.substring(0, colon);
+            port = Integer.parseInt(rest.substring(colon + 1));
+        }
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        return new HttpClient(host, new InetSocketAddress(name, port), rest);
+    }
+
+    /** Sends a request with an optional body (null: none) and returns the response head. */
+    public ClientResponse send(String method, String pathAndQuery, Map<String, String> headers, byte[] body)
+            throws IOException {
+        SocketChannel ch = connect();
+        try {
+            OutputStream out = output(ch);
+            writeHead(out, method, pathAndQuery, headers, body, false);
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            return ClientResponse.read(ch, method);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Sends {@code body} chunked (a build context, an image tarball) and returns the response head. */
+    public ClientResponse send(String method, String pathAndQuery, Map<String, String> headers, InputStream body)
+            throws IOException {
+        SocketChannel ch = connect();
+        try {
+            OutputStream out = output(ch);
+            writeHead(out, method, pathAndQuery, headers, null, body != null);
+            if (body != null) {
+                ChunkedOutputStream chunked = new ChunkedOutputStream(out, 64 * 1024);
+                body.transferTo(chunked);
+                chunked.close();
+            }
+            out.flush();
+            return ClientResponse.read(ch, method);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** A GET without headers. */
+    public ClientResponse get(String pathAndQuery) throws IOException {
+        return send("GET", pathAndQuery, null, (byte[]) null);
+    }
+
+    /**
+     * Sends the request with {@code Connection: Upgrade} and {@code Upgrade: tcp} and hands over the raw
+     * connection; accepts both {@code 101} and a plain {@code 200}.
+     *
+     * @throws HttpStatusException for any other status, with the daemon's message
+     */
+    public Hijacked hijack(String method, String pathAndQuery, Map<String, String> headers, byte[] body)
+            throws IOException {
+        SocketChannel ch = connect();
+        try {
+            OutputStream out = output(ch);
+            writeHead(out, method, pathAndQuery, headers, body == null ? new byte[0] : body, false, true);
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            ClientResponse r = ClientResponse.read(ch, method);
+            if (r.status() == 101 || r.status() == 200) {
+                return new RawConnection(ch, r.rawBody(), NOTHING);
+            }
+            r.orThrow();
+            throw new HttpStatusException(r.status(), "unexpected status " + r.status());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private SocketChannel connect() throws IOException {
+        try {
+            return SocketChannel.open(address);
+        } catch (IOException e) {
+            ConnectException ce = new ConnectException(new StringBuilder("Cannot connect to the daemon at ")
+                    .append(host).append(". Is the daemon running?").toString());
+            ce.initCause(e);
+            throw ce;
+        }
+    }
+
+    private static OutputStream output(SocketChannel ch) {
+        return new BufferedOutputStream(Channels.newOutputStream(ch), 16 * 1024);
+    }
+
+    private void writeHead(OutputStream out, String method, String pathAndQuery, Map<String, String> headers,
+            byte[] body, boolean chunked) throws IOException {
+        writeHead(out, method, pathAndQuery, headers, body, chunked, false);
+    }
+
+    private void writeHead(OutputStream out, String method, String pathAndQuery, Map<String, String> headers,
+            byte[] body, boolean chunked, boolean upgrade) throws IOException {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
+        boolean hasHost = false;
+        boolean hasAgent = false;
+        if (headers != null) {
+            for (Map.Entry<String, String> e : headers.entrySet()) {
+                String name = e.getKey();
+                if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                        || name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Upgrade")) {
+                    continue; // framing is ours to decide
+                }
+                hasHost |= name.equalsIgnoreCase("Host");
+                hasAgent |= name.equalsIgnoreCase("User-Agent");
+                sb.append(name).append(": ").append(e.getValue()).append("\r\n");
+            }
+        }
+        if (!hasHost) {
+            sb.append("Host: ").append(hostHeader).append("\r\n");
+        }
+        if (!hasAgent) {
+            sb.append("User-Agent: Berth-Client/0.1\r\n");
+        }
+        if (upgrade) {
+            sb.append("Connection: Upgrade\r\nUpgrade: tcp\r\n");
+        }
+        if (chunked) {
+            sb.append("Transfer-Encoding: chunked\r\n");
+        } else if (body != null) {
+            sb.append("Content-Length: ").append(body.length).append("\r\n");
+        } else if (method.equals("POST") || method.equals("PUT")) {
+            sb.append("Content-Length: 0\r\n"); // as Go does: some servers want a length on POST
+        }
+        sb.append("\r\n");
+        out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String toString() {
+        return host;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.berth.cli.container;
+
+import dev.berth.api.http.Hijacked;
+import dev.berth.cli.CliException;
+import dev.berth.cli.Context;
+import dev.berth.cli.Query;
+import dev.berth.cli.Verb;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code attach}: joins a running container's stdio; exits with its code, or 0 on detach. */
+@Command(name = "attach", description = "Attach local standard input, output, and error streams to a running container")
+public final class AttachCommand extends Verb {
+    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container") String detachKeys;
+    @Option(names = "--no-stdin", description = "Do not attach STDIN") boolean noStdin;
+    @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", description = "Proxy all received signals to the process") boolean sigProxy = true;
+    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
+
+    @Override
+    protected int run(Context ctx) throws Exception {
+        JsonNode c = Containers.inspect(ctx, container);
+        JsonNode state = c.path("State");
+        if (!state.path("Running").asBoolean()) throw new CliException(1, "You cannot attach to a stopped container, start it first");
+        if (state.path("Paused").asBoolean()) throw new CliException(1, "You cannot attach to a paused container, unpause it first");
+        if (state.path("Restarting").asBoolean()) throw new CliException(1, "You cannot attach to a restarting container, wait until it is running");
+        String id = c.path("Id").asString();
+        boolean tty = c.path("Config").path("Tty").asBoolean();
+        boolean stdin = !noStdin && c.path("Config").path("OpenStdin").asBoolean();
+        if (tty && stdin && !Terminal.isTerminal()) throw new CliException(1, "the input device is not a TTY");
+        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, c.path("HostConfig").path("AutoRemove").asBoolean() ? "removed" : "next-exit");
+        Query q = Query.of("/containers/%s/attach", id).add("stream", "1").flag("stdin", stdin).add("stdout", "1").add("stderr", "1")
+                .add("detachKeys", detachKeys);
+        Hijacked conn = ctx.daemon().hijack(q, null);
+        AttachSession session = new AttachSession(ctx, conn, tty, stdin, detachKeys);
+        session.prepareTerminal();
+        if (tty) Containers.resize(ctx, "/containers/" + id + "/resize");
+        if (session.run()) return 0;
+        return Containers.exitCode(exit);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.berth.cli.container;
+
+import dev.berth.api.http.ClientResponse;
+import dev.berth.api.http.HttpStatusException;
+import dev.berth.cli.CliException;
+import dev.berth.cli.Context;
+import dev.berth.cli.Query;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/** Steps shared by run, create, start and attach. */
+final class Containers {
+    private Containers() {}
+
+    /** POST /containers/create; prints the daemon's warnings to stderr; returns the id. */
+    static String create(Context ctx, CreateRequest.Request req) throws IOException {
+        JsonNode r = ctx.daemon().post(Query.of("/containers/create").add("name", req.name()).add("platform", req.platform()), req.body());
+        JsonNode warnings = r.path("Warnings");
+        if (warnings.isArray()) for (JsonNode w : warnings) ctx.err().println("WARNING: " + w.asString());
+        return r.path("Id").asString();
+    }
+
+    static List<String> readLines(String file) {
+        try {
+            return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("open " + file + ": no such file or directory");
+        }
+    }
+
+    /**
+     * Docker run's exit status for a failed start: 127 when the command cannot be found, 126
+     * when it cannot be invoked, else 125.
+     */
+    static int startFailureCode(String message) {
+        if (message.contains("executable file not found") || message.contains("no such file or directory")
+                || message.contains("system cannot find the file specified")) return 127;
+        if (message.contains("permission denied") || message.contains("is a directory")) return 126;
+        return 125;
+    }
+
+    /** Starts {@code POST /containers/{id}/wait} and returns once the daemon has registered it. */
+    static CompletableFuture<Integer> waitFor(Context ctx, String id, String condition) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        CountDownLatch registered = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try (ClientResponse r = ctx.daemon().stream("POST", Query.of("/containers/%s/wait", id).add("condition", condition), null)) {
+                registered.countDown();
+                JsonNode j = r.json();
+                String err = j.path("Error").path("Message").asString("");
+                if (!err.isEmpty()) ctx.err().println(err);
+                result.complete(j.path("StatusCode").asInt(0));
+            } catch (Exception e) {
+                registered.countDown();
+                result.completeExceptionally(e);
+            }
+        }, "wait");
+        t.setDaemon(true);
+        t.start();
+        try {
+            // Docker's daemon answers the head at once; a daemon that does not must not hang us.
+            registered.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    /** The container's exit code from a wait future, mapping daemon errors like docker does. */
+    static int exitCode(CompletableFuture<Integer> wait) {
+        try {
+            return wait.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof HttpStatusException h) throw new CliException(125, "Error response from daemon: " + h.message());
+            throw new CliException(125, String.valueOf(e.getCause().getMessage()));
+        }
+    }
+
+    /** Tells the daemon our terminal size; a failure is harmless. */
+    static void resize(Context ctx, String path) {
+        int[] size = Terminal.size();
+        if (size == null) return;
+        try {
+            ctx.daemon().post(Query.of(path).add("h", size[0]).add("w", size[1]), null);
+        } catch (IOException e) {
+            // the container may already be gone; the size is cosmetic
+        }
+    }
+
+    static JsonNode inspect(Context ctx, String ref) throws IOException {
+        return ctx.daemon().get(Query.of("/containers/%s/json", ref));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.berth.cli.container;
+
+import dev.berth.api.http.Hijacked;
+import dev.berth.cli.CliException;
+import dev.berth.cli.Context;
+import dev.berth.cli.Query;
+import dev.berth.cli.Verb;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code start}: plain start of each container, or attach-then-start of one with -a/-i. */
+@Command(name = "start", description = "Start one or more stopped containers")
+public final class StartCommand extends Verb {
+    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals") boolean attach;
+    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN") boolean interactive;
+    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container") String detachKeys;
+    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+
+    @Override
+    protected int run(Context ctx) throws Exception {
+        if (!attach && !interactive) {
+            return forEach(ctx, containers, true, c -> ctx.daemon().post(Query.of("/containers/%s/start", c), null));
+        }
+        if (containers.size() > 1) throw new CliException(1, "you cannot start and attach multiple containers at once");
+        JsonNode c = Containers.inspect(ctx, containers.getFirst());
+        String id = c.path("Id").asString();
+        boolean tty = c.path("Config").path("Tty").asBoolean();
+        boolean stdin = interactive && c.path("Config").path("OpenStdin").asBoolean();
+        boolean autoRemove = c.path("HostConfig").path("AutoRemove").asBoolean();
+        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, autoRemove ? "removed" : "next-exit");
+        Query q = Query.of("/containers/%s/attach", id).add("stream", "1").flag("stdin", stdin).add("stdout", "1").add("stderr", "1")
+                .add("detachKeys", detachKeys);
+        Hijacked conn = ctx.daemon().hijack(q, null);
+        AttachSession session = new AttachSession(ctx, conn, tty, stdin, detachKeys);
+        session.prepareTerminal();
+        try {
+            ctx.daemon().post(Query.of("/containers/%s/start", id), null);
+        } catch (Exception e) {
+            session.restoreTerminal();
+            conn.close();
+            throw e;
+        }
+        if (tty) Containers.resize(ctx, "/containers/" + id + "/resize");
+        if (session.run()) return 0;
+        return Containers.exitCode(exit);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.berth.cli.container;
+
+import dev.berth.api.http.HttpStatusException;
+import dev.berth.cli.Context;
+import dev.berth.cli.Query;
+import dev.berth.cli.Verb;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code wait}: prints each container's exit code once it is not running. */
+@Command(name = "wait", description = "Block until one or more containers stop, then print their exit codes")
+public final class WaitCommand extends Verb {
+    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+
+    @Override
+    protected int run(Context ctx) throws Exception {
+        int rc = 0;
+        for (String c : containers) {
+            try {
+                ctx.out().println(ctx.daemon().post(Query.of("/containers/%s/wait", c), null).path("StatusCode").asLong());
+                ctx.out().flush();
+            } catch (HttpStatusException e) {
+                ctx.err().println("Error response from daemon: " + e.message());
+                rc = 1;
+            }
+        }
+        return rc;
+    }
+}

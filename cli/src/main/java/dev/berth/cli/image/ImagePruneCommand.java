@@ -1,0 +1,43 @@
+package dev.berth.cli.image;
+
+import dev.berth.cli.Context;
+import dev.berth.cli.Prompt;
+import dev.berth.cli.Query;
+import dev.berth.cli.Verb;
+import dev.berth.cli.format.Filters;
+import dev.berth.cli.format.Units;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "prune", description = "Remove unused images")
+public final class ImagePruneCommand extends Verb {
+    @Option(names = {"-a", "--all"}, description = "Remove all unused images, not just dangling ones") boolean all;
+    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation") boolean force;
+    @Option(names = "--filter", description = "Provide filter values (e.g. \"until=<timestamp>\")") List<String> filter = new ArrayList<>();
+
+    @Override
+    protected int run(Context ctx) throws Exception {
+        Filters f = Filters.parse(filter);
+        f.add("dangling", all ? "false" : "true");
+        String warning = all
+                ? "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"
+                : "WARNING! This will remove all dangling images.\nAre you sure you want to continue?";
+        if (!force && !Prompt.confirm(ctx, warning)) return 0;
+        JsonNode r = ctx.daemon().post(Query.of("/images/prune").add("filters", f.toJson()), null);
+        long reclaimed = 0;
+        if (r.path("ImagesDeleted").isArray() && !r.path("ImagesDeleted").isEmpty()) {
+            StringBuilder sb = new StringBuilder("Deleted Images:\n");
+            for (JsonNode d : r.path("ImagesDeleted")) {
+                if (d.has("Untagged")) sb.append("untagged: ").append(d.path("Untagged").asString()).append('\n');
+                if (d.has("Deleted")) sb.append("deleted: ").append(d.path("Deleted").asString()).append('\n');
+            }
+            reclaimed = r.path("SpaceReclaimed").asLong();
+            ctx.out().println(sb);
+        }
+        ctx.out().println("Total reclaimed space: " + Units.humanSize(reclaimed));
+        return 0;
+    }
+}

@@ -1,0 +1,895 @@
+package dev.berth.container;
+
+import dev.berth.common.AtomicFiles;
+import dev.berth.common.EngineException;
+import dev.berth.common.ErrorKind;
+import dev.berth.common.Ids;
+import dev.berth.common.Json;
+import dev.berth.container.ContainerState.Status;
+import dev.berth.runtime.Conmon;
+import dev.berth.runtime.ConmonArgs;
+import dev.berth.runtime.Executables;
+import dev.berth.runtime.OciRuntime;
+import dev.berth.runtime.RuntimeSpec;
+import dev.berth.runtime.SpecGenerator;
+import dev.berth.sys.Mounts;
+import dev.berth.sys.SeqPacketSocket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Containers: create, start, stop, kill, wait, remove, attach, logs. Each container is conmon →
+ * OCI runtime → process; berth keeps only state. Exits arrive through conmon's exit files
+ * ({@link ExitWatcher}); waiters are completed from there.
+ */
+public final class ContainerService implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$");
+    static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final ContainerStore store;
+    private final ImageSource images;
+    private final ContainerPaths paths;
+    private final SpecGenerator specs;
+    private final Map<String, OciRuntime> runtimes;
+    private final String defaultRuntime;
+    private final Path conmon;
+    private final ExitWatcher exits;
+    /** Per container: futures completed at its next exit (wait condition next-exit / not-running). */
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<CompletableFuture<Integer>>> exitWaiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<CompletableFuture<Integer>>> removeWaiters = new ConcurrentHashMap<>();
+    /** Clients attached to a created container before it started: connected by start(). */
+    private final ConcurrentHashMap<String, CopyOnWriteArrayList<PendingAttach>> pendingAttach = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    public ContainerService(ContainerStore store, ImageSource images, ContainerPaths paths, SpecGenerator specs,
+                            Map<String, OciRuntime> runtimes, String defaultRuntime) throws IOException {
+        this.store = store;
+        this.images = images;
+        this.paths = paths;
+        this.specs = specs;
+        this.runtimes = Map.copyOf(runtimes);
+        this.defaultRuntime = defaultRuntime;
+        this.conmon = Executables.find("conmon").orElseThrow(() -> new IOException("conmon not found on PATH"));
+        Files.createDirectories(paths.exitDir());
+        Files.createDirectories(paths.socketDir());
+        this.exits = new ExitWatcher(paths.exitDir(), this::onExit);
+        reconcile();
+        exits.start();
+    }
+
+    private Object lock(String id) {
+        return locks.computeIfAbsent(id, k -> new Object());
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    public Container get(String ref) {
+        List<Container> found = store.lookup(ref);
+        if (found.isEmpty()) {
+            throw EngineException.notFound("No such container: %s", ref);
+        }
+        if (found.size() > 1) {
+            throw EngineException.invalid("Multiple IDs found with provided prefix: %s", ref);
+        }
+        return found.getFirst();
+    }
+
+    public List<Container> all() {
+        return new ArrayList<>(store.all());
+    }
+
+    public Path logPath(Container c) {
+        return paths.log(c.id());
+    }
+
+    public Path rootfsPath(Container c) {
+        return paths.rootfs(c.id());
+    }
+
+    public Path containerDir(Container c) {
+        return paths.dir(c.id());
+    }
+
+    public Path upperDir(Container c) {
+        return paths.upper(c.id());
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /** Docker's create: the image's config merged under the client's; nothing runs yet. */
+    public Container create(String requestedName, ObjectNode config, ObjectNode hostConfig) {
+        if (config == null) {
+            config = Json.object();
+        }
+        if (hostConfig == null) {
+            hostConfig = Json.object();
+        }
+        String imageRef = config.path("Image").asString("");
+        if (imageRef.isEmpty()) {
+            throw EngineException.invalid("config cannot be empty in order to create a container");
+        }
+        String name = requestedName == null || requestedName.isEmpty() ? null : requestedName;
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw EngineException.invalid("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name);
+        }
+        if (name != null && name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        String runtimeName = hostConfig.path("Runtime").asString("");
+        if (runtimeName.isEmpty()) {
+            runtimeName = defaultRuntime;
+        }
+        if (!runtimes.containsKey(runtimeName)) {
+            throw EngineException.invalid("unknown or invalid runtime name: %s", runtimeName);
+        }
+        validateHostConfig(hostConfig);
+        ImageSource.Image image = images.resolve(imageRef);
+        ObjectNode merged = mergeImageConfig(config, image.config());
+        List<String> entrypoint = strings(merged.get("Entrypoint"));
+        List<String> cmd = strings(merged.get("Cmd"));
+        List<String> argv = new ArrayList<>(entrypoint);
+        argv.addAll(cmd);
+        if (argv.isEmpty()) {
+            throw EngineException.invalid("no command specified");
+        }
+        String id = Ids.random();
+        String hostname = merged.path("Hostname").asString("");
+        if (hostname.isEmpty()) {
+            hostname = id.substring(0, 12);
+            merged.put("Hostname", hostname);
+        }
+        if (name == null) {
+            name = NameGenerator.generate(n -> store.lookup(n).stream().anyMatch(c -> c.name().equals(n)));
+        }
+        hostConfig.put("Runtime", runtimeName);
+        if (!hostConfig.has("NetworkMode") || hostConfig.path("NetworkMode").asString("").isEmpty()) {
+            hostConfig.put("NetworkMode", "bridge");
+        }
+        if (!hostConfig.has("LogConfig")) {
+            hostConfig.putObject("LogConfig").put("Type", "k8s-file").putObject("Config");
+        }
+        Container c = new Container(id, name, Instant.now(), argv.getFirst(), argv.subList(1, argv.size()),
+                merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname);
+        try {
+            prepareDirectory(c);
+        } catch (IOException e) {
+            cleanupDirectory(id);
+            throw EngineException.system(e, "create container %s: %s", name, e.getMessage());
+        }
+        if (!store.insert(c)) {
+            cleanupDirectory(id);
+            Container other = store.lookup(name).getFirst();
+            throw EngineException.conflict(
+                    "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+                    name, other.id());
+        }
+        return c;
+    }
+
+    private static void validateHostConfig(ObjectNode hc) {
+        String restart = hc.path("RestartPolicy").path("Name").asString("");
+        if (!restart.isEmpty() && !List.of("no", "always", "unless-stopped", "on-failure").contains(restart)) {
+            throw EngineException.invalid("invalid restart policy '%s'", restart);
+        }
+        if (hc.path("Memory").asLong(0) < 0) {
+            throw EngineException.invalid("invalid memory limit");
+        }
+        if (hc.path("Memory").asLong(0) > 0 && hc.path("Memory").asLong(0) < 6 * 1024 * 1024) {
+            throw EngineException.invalid("Minimum memory limit allowed is 6MB");
+        }
+        if (hc.path("AutoRemove").asBoolean(false) && !restart.isEmpty() && !restart.equals("no")) {
+            throw EngineException.invalid("can't create 'AutoRemove' container with restart policy");
+        }
+    }
+
+    /** Image defaults under the request: Env merged by key, Cmd/Entrypoint/WorkingDir/User/Labels as Docker. */
+    static ObjectNode mergeImageConfig(ObjectNode request, JsonNode image) {
+        ObjectNode c = request.deepCopy();
+        if (image == null || image.isNull() || image.isMissingNode()) {
+            image = Json.object();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String e : strings(image.get("Env"))) {
+            env.put(e.split("=", 2)[0], e);
+        }
+        for (String e : strings(c.get("Env"))) {
+            env.put(e.split("=", 2)[0], e);
+        }
+        ArrayNode envArr = c.putArray("Env");
+        env.values().forEach(envArr::add);
+        boolean entrypointSet = c.has("Entrypoint") && !c.get("Entrypoint").isNull();
+        if (!entrypointSet && image.has("Entrypoint") && !image.get("Entrypoint").isNull()) {
+            c.set("Entrypoint", image.get("Entrypoint").deepCopy());
+        }
+        boolean cmdEmpty = strings(c.get("Cmd")).isEmpty();
+        // A new entrypoint resets the image's Cmd, as in Docker.
+        if (cmdEmpty && !entrypointSet && image.has("Cmd") && !image.get("Cmd").isNull()) {
+            c.set("Cmd", image.get("Cmd").deepCopy());
+        }
+        for (String f : List.of("WorkingDir", "User", "StopSignal")) {
+            if (c.path(f).asString("").isEmpty() && !image.path(f).asString("").isEmpty()) {
+                c.put(f, image.path(f).asString());
+            }
+        }
+        ObjectNode labels = Json.object();
+        if (image.get("Labels") instanceof ObjectNode il) {
+            labels.setAll(il);
+        }
+        if (c.get("Labels") instanceof ObjectNode cl) {
+            labels.setAll(cl);
+        }
+        c.set("Labels", labels);
+        if (!c.has("ExposedPorts") && image.has("ExposedPorts")) {
+            c.set("ExposedPorts", image.get("ExposedPorts").deepCopy());
+        }
+        if (!c.has("Volumes") && image.has("Volumes")) {
+            c.set("Volumes", image.get("Volumes").deepCopy());
+        }
+        if (!c.has("Healthcheck") && image.has("Healthcheck")) {
+            c.set("Healthcheck", image.get("Healthcheck").deepCopy());
+        }
+        return c;
+    }
+
+    static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return out;
+        }
+        if (n.isString()) {
+            // Old API versions send Cmd/Entrypoint as one string.
+            out.add(n.asString());
+            return out;
+        }
+        for (JsonNode e : n) {
+            out.add(e.asString());
+        }
+        return out;
+    }
+
+    private void prepareDirectory(Container c) throws IOException {
+        Path dir = paths.dir(c.id());
+        Files.createDirectories(paths.upper(c.id()));
+        Files.createDirectories(paths.work(c.id()));
+        Files.createDirectories(paths.rootfs(c.id()));
+        AtomicFiles.write(dir.resolve("hostname"), (c.hostname() + "\n").getBytes(StandardCharsets.UTF_8));
+        String hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
+        AtomicFiles.write(dir.resolve("hosts"), hosts.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve("resolv.conf"), resolvConf());
+    }
+
+    private static byte[] resolvConf() {
+        try {
+            // Without a network, a loopback resolver of the host is unreachable from the container.
+            List<String> lines = Files.readAllLines(Path.of("/etc/resolv.conf")).stream()
+                    .filter(l -> !l.matches("\\s*nameserver\\s+(127\\.|::1).*")).toList();
+            return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private void cleanupDirectory(String id) {
+        try {
+            Mounts.unmount(paths.rootfs(id), Mounts.MNT_DETACH);
+            AtomicFiles.deleteTree(paths.dir(id));
+        } catch (IOException ignored) {
+            // best effort on a failed create
+        }
+    }
+
+    // ---------------------------------------------------------------- start
+
+    public void start(String ref) {
+        Container c = get(ref);
+        synchronized (lock(c.id())) {
+            c = store.get(c.id()).orElseThrow(() -> EngineException.notFound("No such container: %s", ref));
+            if (c.state().status() == Status.PAUSED) {
+                throw EngineException.conflict("cannot start a paused container, try unpause instead");
+            }
+            if (c.state().running()) {
+                throw EngineException.of(ErrorKind.NOT_MODIFIED, "container already started");
+            }
+            if (c.state().status() == Status.REMOVING || c.state().status() == Status.DEAD) {
+                throw EngineException.conflict("container is marked for removal and cannot be started");
+            }
+            try {
+                doStart(c);
+            } catch (EngineException e) {
+                // Docker removes an auto-remove container whose start failed; clients wait for that.
+                if (c.autoRemove()) {
+                    remove(c.id(), true, false);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void doStart(Container c) {
+        OciRuntime runtime = runtimes.get(c.runtime());
+        String id = c.id();
+        boolean created = false;
+        try {
+            runtime.delete(id); // a stale runtime record from an earlier run
+            Files.deleteIfExists(paths.exitDir().resolve(id));
+            mountRootfs(c);
+            RuntimeSpec spec = runtimeSpec(c);
+            ObjectNode oci = specs.generate(spec);
+            if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
+                removeNamespace(oci, "network");
+            }
+            AtomicFiles.write(paths.dir(id).resolve("config.json"), Json.bytes(oci));
+            ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
+                    paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
+                    paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
+                    c.openStdin() && !c.stdinOnce(), Optional.empty(), false);
+            int pid = Conmon.create(args, conmonEnv());
+            created = true;
+            int conmonPid = readPid(paths.dir(id).resolve("conmon.pid"));
+            connectPendingAttach(c);
+            runtime.start(id);
+            Container running = c.withState(c.state().started(pid, conmonPid, Instant.now()));
+            store.update(running);
+        } catch (EngineException | IOException e) {
+            String msg = e instanceof EngineException ? e.getMessage() : "start container " + c.name() + ": " + e.getMessage();
+            msg = dockerizeRuntimeError(msg);
+            if (created) {
+                try {
+                    runtime.delete(id);
+                } catch (EngineException ignored) {
+                    // reported below with the original error
+                }
+            }
+            unmountRootfs(c);
+            failPendingAttach(id);
+            int code = msg.contains("executable file not found") || msg.contains("no such file or directory") ? 127
+                    : msg.contains("permission denied") ? 126 : 128;
+            store.update(c.withState(c.state().failed(code, msg, Instant.now())));
+            var waiters = exitWaiters.remove(id);
+            if (waiters != null) {
+                waiters.forEach(f -> f.complete(code));
+            }
+            EngineException failure = e instanceof EngineException ee && ee.kind() != ErrorKind.SYSTEM ? ee
+                    : new EngineException(code == 128 ? ErrorKind.SYSTEM : ErrorKind.INVALID_ARGUMENT, msg, e);
+            throw failure;
+        }
+    }
+
+    /** Docker's wording for the runtime errors that its CLI turns into exit codes 126 and 127. */
+    static String dockerizeRuntimeError(String msg) {
+        var notFound = Pattern.compile("executable file `([^`]*)` not found").matcher(msg);
+        if (notFound.find()) {
+            return "failed to create task for container: OCI runtime create failed: unable to start container process: exec: \""
+                    + notFound.group(1) + "\": executable file not found in $PATH: unknown";
+        }
+        if (msg.contains("No such file or directory") && msg.contains("exec")) {
+            return msg.replace("No such file or directory", "no such file or directory");
+        }
+        if (msg.contains("Permission denied")) {
+            return msg.replace("Permission denied", "permission denied");
+        }
+        return msg;
+    }
+
+    private static void removeNamespace(ObjectNode oci, String type) {
+        ArrayNode ns = (ArrayNode) oci.path("linux").path("namespaces");
+        for (int i = ns.size() - 1; i >= 0; i--) {
+            if (ns.get(i).path("type").asString("").equals(type)) {
+                ns.remove(i);
+            }
+        }
+    }
+
+    private static long logSizeMax(Container c) {
+        String max = c.hostConfig().path("LogConfig").path("Config").path("max-size").asString("");
+        return max.isEmpty() ? -1 : Sizes.parseBytes(max);
+    }
+
+    private static Map<String, String> conmonEnv() {
+        return Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+    }
+
+    private static int readPid(Path file) {
+        try {
+            return Integer.parseInt(Files.readString(file).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void mountRootfs(Container c) throws IOException {
+        Path merged = paths.rootfs(c.id());
+        if (isMounted(merged)) {
+            return;
+        }
+        ImageSource.Image image = images.resolve(c.imageId());
+        List<Path> layers = image.layerDirs();
+        Files.createDirectories(merged);
+        if (layers.isEmpty()) {
+            // overlayfs needs a lower layer; an image without layers gets an empty one.
+            Path empty = paths.dir(c.id()).resolve("empty");
+            Files.createDirectories(empty);
+            layers = List.of(empty);
+        }
+        StringBuilder lower = new StringBuilder();
+        for (int i = layers.size() - 1; i >= 0; i--) { // overlayfs lists the top layer first
+            if (!lower.isEmpty()) {
+                lower.append(':');
+            }
+            lower.append(layers.get(i));
+        }
+        String data = "lowerdir=" + lower + ",upperdir=" + paths.upper(c.id()) + ",workdir=" + paths.work(c.id());
+        Mounts.mount("overlay", merged, "overlay", 0, data);
+    }
+
+    private void unmountRootfs(Container c) {
+        try {
+            Mounts.unmount(paths.rootfs(c.id()), Mounts.MNT_DETACH);
+        } catch (IOException e) {
+            System.err.println("berthd: unmount rootfs of " + c.id() + ": " + e.getMessage());
+        }
+    }
+
+    static boolean isMounted(Path p) {
+        try {
+            String target = " " + p.toAbsolutePath() + " ";
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(target));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private RuntimeSpec runtimeSpec(Container c) {
+        ObjectNode cfg = c.config();
+        ObjectNode hc = c.hostConfig();
+        Path rootfs = paths.rootfs(c.id());
+        UserResolver.User user = UserResolver.resolve(rootfs, cfg.path("User").asString(""));
+        List<String> env = new ArrayList<>(strings(cfg.get("Env")));
+        if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
+            env.addFirst(DEFAULT_PATH);
+        }
+        env.add("HOSTNAME=" + c.hostname());
+        if (c.tty() && env.stream().noneMatch(e -> e.startsWith("TERM="))) {
+            env.add("TERM=xterm");
+        }
+        if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+            env.add("HOME=" + user.home());
+        }
+        List<String> args = new ArrayList<>();
+        args.add(c.path());
+        args.addAll(c.args());
+        if (hc.path("Init").asBoolean(false)) {
+            args.addFirst("--");
+            args.addFirst("/dev/init");
+        }
+        List<RuntimeSpec.BindMount> binds = new ArrayList<>();
+        Path dir = paths.dir(c.id());
+        if (!hc.path("NetworkMode").asString("").startsWith("container:")) {
+            binds.add(new RuntimeSpec.BindMount(dir.resolve("hostname"), "/etc/hostname", false));
+            binds.add(new RuntimeSpec.BindMount(dir.resolve("hosts"), "/etc/hosts", false));
+            binds.add(new RuntimeSpec.BindMount(dir.resolve("resolv.conf"), "/etc/resolv.conf", false));
+        }
+        if (hc.path("Init").asBoolean(false)) {
+            Path tini = Executables.find("tini-static").or(() -> Executables.find("tini"))
+                    .orElseThrow(() -> EngineException.invalid("--init needs tini on the host"));
+            binds.add(new RuntimeSpec.BindMount(tini, "/dev/init", true));
+        }
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        if (hc.get("Sysctls") instanceof ObjectNode sc) {
+            sc.properties().forEach(e -> sysctls.put(e.getKey(), e.getValue().asString()));
+        }
+        RuntimeSpec.Resources res = new RuntimeSpec.Resources(hc.path("Memory").asLong(0), hc.path("MemorySwap").asLong(0),
+                hc.path("CpuShares").asLong(0), cpuQuota(hc), cpuPeriod(hc), hc.path("CpusetCpus").asString(""),
+                hc.path("PidsLimit").asLong(0), hc.path("BlkioWeight").asLong(0));
+        return new RuntimeSpec(c.id(), rootfs, hc.path("ReadonlyRootfs").asBoolean(false), c.hostname(), args, env,
+                cfg.path("WorkingDir").asString(""), user.uid(), user.gid(), user.additionalGids(), c.tty(),
+                hc.path("Privileged").asBoolean(false), strings(hc.get("CapAdd")), strings(hc.get("CapDrop")), binds,
+                "/berth/" + c.id(), res, sysctls, hc.path("ShmSize").asLong(0));
+    }
+
+    private static long cpuQuota(ObjectNode hc) {
+        long nano = hc.path("NanoCpus").asLong(0);
+        return nano > 0 ? nano * 100_000L / 1_000_000_000L : hc.path("CpuQuota").asLong(0);
+    }
+
+    private static long cpuPeriod(ObjectNode hc) {
+        return hc.path("NanoCpus").asLong(0) > 0 ? 100_000L : hc.path("CpuPeriod").asLong(0);
+    }
+
+    // ---------------------------------------------------------------- stop, kill, pause
+
+    /** Docker's stop: the stop signal, then SIGKILL after the timeout. False if it was not running (304). */
+    public boolean stop(String ref, Integer timeoutSeconds, String signal) {
+        Container c = get(ref);
+        if (!c.state().running()) {
+            return false;
+        }
+        int timeout = timeoutSeconds != null ? timeoutSeconds
+                : c.config().has("StopTimeout") && !c.config().get("StopTimeout").isNull() ? c.config().path("StopTimeout").asInt(10) : 10;
+        String sigName = signal != null && !signal.isEmpty() ? signal : c.config().path("StopSignal").asString("");
+        int sig = sigName.isEmpty() ? Signals.SIGTERM : Signals.parse(sigName);
+        CompletableFuture<Integer> exited = exitFuture(c.id());
+        if (c.state().status() == Status.PAUSED) {
+            runtimes.get(c.runtime()).resume(c.id());
+        }
+        signalProcess(c, sig);
+        try {
+            if (timeout < 0) {
+                exited.get();
+            } else {
+                exited.get(timeout, TimeUnit.SECONDS);
+            }
+            return true;
+        } catch (TimeoutException e) {
+            signalProcess(c, Signals.SIGKILL);
+        } catch (Exception e) {
+            throw EngineException.system(e, "stop container %s", c.name());
+        }
+        try {
+            exited.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw EngineException.system(e, "container %s did not exit after SIGKILL", c.name());
+        }
+        return true;
+    }
+
+    public void kill(String ref, String signal) {
+        Container c = get(ref);
+        if (!c.state().running()) {
+            throw EngineException.conflict("Cannot kill container: %s: Container %s is not running", ref, c.id());
+        }
+        int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
+        signalProcess(c, sig);
+    }
+
+    private void signalProcess(Container c, int sig) {
+        try {
+            runtimes.get(c.runtime()).kill(c.id(), sig, false);
+        } catch (EngineException e) {
+            // The process may have exited between our check and the kill.
+            if (store.get(c.id()).map(x -> x.state().running()).orElse(false) && dev.berth.sys.Processes.alive(c.state().pid())) {
+                throw e;
+            }
+        }
+    }
+
+    public void pause(String ref) {
+        Container c = get(ref);
+        synchronized (lock(c.id())) {
+            c = get(c.id());
+            if (!c.state().running()) {
+                throw EngineException.conflict("Container %s is not running", c.id());
+            }
+            if (c.state().status() == Status.PAUSED) {
+                throw EngineException.conflict("Container %s is already paused", c.id());
+            }
+            runtimes.get(c.runtime()).pause(c.id());
+            store.update(c.withState(c.state().withStatus(Status.PAUSED)));
+        }
+    }
+
+    public void unpause(String ref) {
+        Container c = get(ref);
+        synchronized (lock(c.id())) {
+            c = get(c.id());
+            if (c.state().status() != Status.PAUSED) {
+                throw EngineException.conflict("Container %s is not paused", c.id());
+            }
+            runtimes.get(c.runtime()).resume(c.id());
+            store.update(c.withState(c.state().withStatus(Status.RUNNING)));
+        }
+    }
+
+    public void restart(String ref, Integer timeout, String signal) {
+        Container c = get(ref);
+        stop(c.id(), timeout, signal);
+        start(c.id());
+    }
+
+    public void rename(String ref, String newName) {
+        Container c = get(ref);
+        String n = newName.startsWith("/") ? newName.substring(1) : newName;
+        if (!NAME.matcher(n).matches()) {
+            throw EngineException.invalid("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", newName);
+        }
+        synchronized (store) {
+            if (store.all().stream().anyMatch(o -> o.name().equals(n) && !o.id().equals(c.id()))) {
+                Container other = store.lookup(n).getFirst();
+                throw EngineException.conflict(
+                        "Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.",
+                        n, other.id());
+            }
+            store.update(get(c.id()).withName(n));
+        }
+    }
+
+    // ---------------------------------------------------------------- wait
+
+    /** Docker's wait conditions: "not-running" (default), "next-exit", "removed". */
+    public CompletableFuture<Integer> waitFor(String ref, String condition) {
+        Container c = get(ref);
+        String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
+        switch (cond) {
+            case "not-running" -> {
+                CompletableFuture<Integer> f = exitFuture(c.id());
+                Container now = store.get(c.id()).orElse(null);
+                if (now == null || !now.state().running()) {
+                    return CompletableFuture.completedFuture(now == null ? c.state().exitCode() : now.state().exitCode());
+                }
+                return f;
+            }
+            case "next-exit" -> {
+                return exitFuture(c.id());
+            }
+            case "removed" -> {
+                CompletableFuture<Integer> f = new CompletableFuture<>();
+                removeWaiters.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(f);
+                if (store.get(c.id()).isEmpty()) {
+                    f.complete(c.state().exitCode());
+                }
+                return f;
+            }
+            default -> throw EngineException.invalid("invalid condition: \"%s\"", cond);
+        }
+    }
+
+    private CompletableFuture<Integer> exitFuture(String id) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        exitWaiters.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(f);
+        return f;
+    }
+
+    // ---------------------------------------------------------------- exits
+
+    /** Called by the exit watcher when conmon wrote {@code exits/<id>}. */
+    private void onExit(String id, int code) {
+        Container c = store.get(id).orElse(null);
+        if (c == null) {
+            return;
+        }
+        synchronized (lock(id)) {
+            c = store.get(id).orElse(null);
+            if (c == null || !c.state().running()) {
+                return;
+            }
+            finishExit(c, code);
+        }
+        Container after = store.get(id).orElse(null);
+        if (after != null && after.autoRemove()) {
+            try {
+                remove(id, true, false);
+            } catch (EngineException e) {
+                System.err.println("berthd: auto-remove " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void finishExit(Container c, int code) {
+        try {
+            runtimes.get(c.runtime()).delete(c.id());
+        } catch (EngineException e) {
+            System.err.println("berthd: " + e.getMessage());
+        }
+        unmountRootfs(c);
+        store.update(c.withState(c.state().exited(code, Instant.now())));
+        try {
+            Files.deleteIfExists(paths.exitDir().resolve(c.id()));
+        } catch (IOException ignored) {
+            // stale exit files are overwritten by the next run
+        }
+        var waiters = exitWaiters.remove(c.id());
+        if (waiters != null) {
+            waiters.forEach(f -> f.complete(code));
+        }
+    }
+
+    /**
+     * At daemon start: containers that were running when berthd stopped are either still running
+     * (conmon alive), or exited meanwhile (conmon's exit file has the real code), or lost.
+     */
+    private void reconcile() {
+        for (Container c : store.all()) {
+            if (c.state().status() == Status.REMOVING) {
+                removeFiles(c);
+                store.delete(c.id());
+                continue;
+            }
+            if (!c.state().running()) {
+                continue;
+            }
+            Path exitFile = paths.exitDir().resolve(c.id());
+            if (Files.exists(exitFile)) {
+                finishExit(c, ExitWatcher.readCode(exitFile));
+            } else if (!dev.berth.sys.Processes.alive(c.state().conmonPid())) {
+                finishExit(c, 255);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- remove, prune
+
+    public void remove(String ref, boolean force, boolean volumes) {
+        Container c = get(ref);
+        synchronized (lock(c.id())) {
+            c = store.get(c.id()).orElseThrow(() -> EngineException.notFound("No such container: %s", ref));
+            if (c.state().running()) {
+                if (!force) {
+                    String what = c.state().status() == Status.PAUSED ? "container is paused and must be unpaused first"
+                            : "container is running: stop the container before removing or force remove";
+                    throw EngineException.conflict("cannot remove container \"/%s\": %s", c.name(), what);
+                }
+            }
+            if (c.state().status() == Status.REMOVING) {
+                throw EngineException.conflict("removal of container %s is already in progress", c.id());
+            }
+            store.update(c.withState(c.state().withStatus(Status.REMOVING)));
+        }
+        if (c.state().running()) {
+            CompletableFuture<Integer> exited = exitFuture(c.id());
+            if (c.state().status() == Status.PAUSED) {
+                runtimes.get(c.runtime()).resume(c.id());
+            }
+            signalProcess(c, Signals.SIGKILL);
+            try {
+                exited.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // conmon may be gone; remove anyway
+                finishExit(store.get(c.id()).orElse(c), 137);
+            }
+            c = store.get(c.id()).orElse(c);
+        }
+        try {
+            runtimes.get(c.runtime()).delete(c.id());
+        } catch (EngineException e) {
+            System.err.println("berthd: " + e.getMessage());
+        }
+        removeFiles(c);
+        store.delete(c.id());
+        locks.remove(c.id());
+        var waiters = removeWaiters.remove(c.id());
+        int code = c.state().exitCode();
+        if (waiters != null) {
+            waiters.forEach(f -> f.complete(code));
+        }
+        var exitW = exitWaiters.remove(c.id());
+        if (exitW != null) {
+            exitW.forEach(f -> f.complete(code));
+        }
+    }
+
+    private void removeFiles(Container c) {
+        unmountRootfs(c);
+        try {
+            Files.deleteIfExists(paths.socketDir().resolve(c.id().substring(0, 12)));
+            Files.deleteIfExists(paths.exitDir().resolve(c.id()));
+            AtomicFiles.deleteTree(paths.dir(c.id()));
+        } catch (IOException e) {
+            throw EngineException.system(e, "remove files of container %s: %s", c.id(), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- attach
+
+    /** A client waiting for a created container to start. */
+    private record PendingAttach(CompletableFuture<SeqPacketSocket> socket) {}
+
+    /**
+     * Attaches to a container's stdio. For a container that has not started yet, waits until
+     * {@link #start} created it (so no output is lost), like Docker's attach-then-start.
+     */
+    public AttachSession attach(String ref, boolean stdout, boolean stderr, String detachKeys) {
+        Container c = get(ref);
+        byte[] keys = AttachSession.parseDetachKeys(detachKeys);
+        PendingAttach pending;
+        synchronized (lock(c.id())) {
+            c = get(c.id());
+            if (c.state().running()) {
+                return new AttachSession(connectAttach(c), stdout, stderr, keys);
+            }
+            // start() takes the same lock, so it cannot miss this registration.
+            pending = new PendingAttach(new CompletableFuture<>());
+            pendingAttach.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(pending);
+        }
+        try {
+            return new AttachSession(pending.socket().get(), stdout, stderr, keys);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.system(e, "attach to %s interrupted", c.id());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw EngineException.conflict("container %s failed to start: %s", c.id(), e.getCause().getMessage());
+        }
+    }
+
+    private SeqPacketSocket connectAttach(Container c) {
+        try {
+            return SeqPacketSocket.connect(paths.attachSocket(c.id()).toString());
+        } catch (IOException e) {
+            throw EngineException.system(e, "attach to container %s: %s", c.id(), e.getMessage());
+        }
+    }
+
+    private void connectPendingAttach(Container c) {
+        var list = pendingAttach.remove(c.id());
+        if (list == null) {
+            return;
+        }
+        for (PendingAttach p : list) {
+            try {
+                p.socket().complete(SeqPacketSocket.connect(paths.attachSocket(c.id()).toString()));
+            } catch (IOException e) {
+                p.socket().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void failPendingAttach(String id) {
+        var list = pendingAttach.remove(id);
+        if (list != null) {
+            list.forEach(p -> p.socket().completeExceptionally(new IOException("container failed to start")));
+        }
+    }
+
+    /** Resizes the container's terminal through conmon's control fifo. */
+    public void resize(String ref, int height, int width) {
+        Container c = get(ref);
+        if (!c.state().running()) {
+            throw EngineException.conflict("Container %s is not running", c.id());
+        }
+        writeControl(paths.controlFifo(c.id()), height, width);
+    }
+
+    static void writeControl(Path fifo, int height, int width) {
+        try (var out = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap(("1 " + height + " " + width + "\n").getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+            throw EngineException.system(e, "resize: %s", e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- logs
+
+    public void logs(String ref, LogReader.Options options, StreamSink sink) throws IOException {
+        Container c = get(ref);
+        String driver = c.hostConfig().path("LogConfig").path("Type").asString("k8s-file");
+        if (driver.equals("none")) {
+            throw EngineException.invalid("configured logging driver does not support reading");
+        }
+        String id = c.id();
+        LogReader.read(paths.log(id), options, sink, () -> store.get(id).map(x -> x.state().running()).orElse(false));
+    }
+
+    public OciRuntime runtimeOf(Container c) {
+        return runtimes.get(c.runtime());
+    }
+
+    public Path conmonBinary() {
+        return conmon;
+    }
+
+    public ContainerPaths paths() {
+        return paths;
+    }
+
+    @Override
+    public void close() {
+        exits.close();
+    }
+}

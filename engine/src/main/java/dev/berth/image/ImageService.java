@@ -1,0 +1,40 @@
+package dev.berth.image;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Local images with Docker's semantics. References are anything Docker accepts: a name
+ * ({@code busybox}, {@code localhost:5000/a/b:t}), a full or {@code sha256:}-prefixed id, or a
+ * unique id prefix. Failures are {@link dev.berth.common.EngineException}s with Docker's messages.
+ */
+public interface ImageService {
+    /**
+     * {@code docker import}: one layer from {@code tar} (plain, gzip, zstd or bzip2), a config made
+     * of the Dockerfile {@code changes} (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR, VOLUME,
+     * STOPSIGNAL, ONBUILD, HEALTHCHECK), tagged {@code repoTag} if given.
+     *
+     * @return the image id, {@code sha256:<hex>}
+     */
+    String importImage(InputStream tar, Optional<String> repoTag, List<String> changes, String message);
+
+    /** {@code docker images}; filters: dangling, label, before, since, reference. Newest first. */
+    List<Image> list(boolean all, Map<String, List<String>> filters);
+
+    /** @throws dev.berth.common.EngineException NOT_FOUND "No such image: ref" */
+    Image inspect(String ref);
+
+    /** The image a container would run; same lookup as {@link #inspect}. */
+    Image resolve(String ref);
+
+    /** Points {@code target} (default tag latest) at the image {@code source} names. */
+    void tag(String source, String target);
+
+    /** {@code docker rmi}: untags and/or deletes, answering Docker's list of Untagged/Deleted. */
+    List<DeleteResponseItem> remove(String ref, boolean force, boolean noPrune);
+
+    /** {@code docker image prune}: dangling images, or with {@code all} every unused image. Filters: until, label. */
+    PruneReport prune(boolean all, Map<String, List<String>> filters);
+}

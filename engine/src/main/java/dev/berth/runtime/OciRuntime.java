@@ -1,0 +1,117 @@
+package dev.berth.runtime;
+
+import dev.berth.common.EngineException;
+import dev.berth.common.ErrorKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A thin driver for an OCI runtime binary (crun or runc; they share the command line). It holds no
+ * state: the runtime's own state lives under {@link #stateRoot}. Every call has a deadline and
+ * reports the runtime's stderr on failure.
+ */
+public final class OciRuntime {
+    private final String name;
+    private final Path binary;
+    private final Path stateRoot;
+
+    public OciRuntime(String name, Path binary, Path stateRoot) {
+        this.name = name;
+        this.binary = binary;
+        this.stateRoot = stateRoot;
+    }
+
+    /** Finds {@code crun} or {@code runc} on PATH. */
+    public static OciRuntime find(String name, Path execRoot) {
+        Path bin = Executables.find(name).orElseThrow(() -> EngineException.of(ErrorKind.INVALID_ARGUMENT,
+                "unknown or invalid runtime name: %s", name));
+        return new OciRuntime(name, bin, execRoot.resolve("runtime").resolve(name));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path binary() {
+        return binary;
+    }
+
+    /** The global arguments conmon passes before the sub-command. */
+    public List<String> globalArgs() {
+        return List.of("--root=" + stateRoot);
+    }
+
+    public void start(String id) {
+        run("start", List.of("start", id));
+    }
+
+    public void kill(String id, int signal, boolean all) {
+        List<String> args = new ArrayList<>(List.of("kill"));
+        if (all) {
+            args.add("--all");
+        }
+        args.add(id);
+        args.add(Integer.toString(signal));
+        run("kill", args);
+    }
+
+    public void pause(String id) {
+        run("pause", List.of("pause", id));
+    }
+
+    public void resume(String id) {
+        run("resume", List.of("resume", id));
+    }
+
+    /** Deletes the runtime's record of the container; a container it does not know is fine. */
+    public void delete(String id) {
+        try {
+            run("delete", List.of("delete", "--force", id));
+        } catch (EngineException e) {
+            if (!e.getMessage().contains("does not exist") && !e.getMessage().contains("not exist")) {
+                throw e;
+            }
+        }
+    }
+
+    /** The runtime's JSON state of the container, or null if it does not know it. */
+    public String state(String id) {
+        try {
+            return run("state", List.of("state", id));
+        } catch (EngineException e) {
+            return null;
+        }
+    }
+
+    private String run(String what, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary.toString());
+        cmd.addAll(globalArgs());
+        cmd.addAll(args);
+        try {
+            Files.createDirectories(stateRoot);
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            byte[] err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw EngineException.of(ErrorKind.SYSTEM, "%s %s: timed out", name, what);
+            }
+            if (p.exitValue() != 0) {
+                String msg = new String(err, StandardCharsets.UTF_8).strip();
+                throw EngineException.of(ErrorKind.SYSTEM, "%s %s %s failed: %s", name, what, args.getLast(), msg);
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw EngineException.system(e, "%s %s: %s", name, what, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EngineException.system(e, "%s %s interrupted", name, what);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.berth.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real berthd on a private data root, exec root and socket under /tmp/berth-it-*, run as a
+ * child process. {@link #close} removes every container, stops the daemon and leaves no mount,
+ * process or file behind; {@link #sweepStale} cleans what a suite that died left.
+ */
+final class DaemonFixture implements AutoCloseable {
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    final Path root;
+    final Path dataRoot;
+    final Path execRoot;
+    final Path socket;
+    final String host;
+    private Process daemon;
+    private final String runtime;
+
+    DaemonFixture(String runtime) throws IOException {
+        sweepStale();
+        this.runtime = runtime;
+        root = Files.createTempDirectory("berth-it-");
+        dataRoot = root.resolve("data");
+        execRoot = root.resolve("run");
+        socket = execRoot.resolve("berth.sock");
+        host = "unix://" + socket;
+        start();
+        importBusybox();
+    }
+
+    void start() throws IOException {
+        Path log = root.resolve("berthd.log");
+        daemon = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), "dev.berth.daemon.Berthd", "--data-root", dataRoot.toString(),
+                "--exec-root", execRoot.toString(), "-H", host, "--default-runtime", runtime,
+                "--config-file", root.resolve("daemon.json").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Files.writeString(root.resolve("daemon.json"), "{}");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!daemon.isAlive()) {
+                throw new IOException("berthd exited: " + Files.readString(log));
+            }
+            if (Files.exists(socket) && Cmd.run(List.of("curl", "-sf", "--unix-socket", socket.toString(), "http://x/_ping")).code() == 0) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IOException("berthd did not listen in time: " + Files.readString(log));
+    }
+
+    /** SIGTERM, as an operator would stop it; containers keep running. */
+    void stopDaemon() throws InterruptedException {
+        daemon.destroy();
+        if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
+            daemon.destroyForcibly().waitFor();
+        }
+    }
+
+    String log() throws IOException {
+        return Files.readString(root.resolve("berthd.log"));
+    }
+
+    private void importBusybox() throws IOException {
+        Path tar = root.resolve("busybox.tar");
+        Path script = Path.of(System.getProperty("berth.root", "..")).resolve("scripts/busybox-image.sh").toAbsolutePath();
+        Cmd.Result r = Cmd.run(List.of("bash", script.toString(), tar.toString()));
+        if (r.code() != 0) {
+            throw new IOException("busybox-image.sh failed: " + r.stderr());
+        }
+        Cmd.Result imp = Cmd.run(List.of("curl", "-sf", "--unix-socket", socket.toString(), "-X", "POST",
+                "-H", "Content-Type: application/x-tar", "--data-binary", "@" + tar,
+                "http://x/v1.44/images/create?fromSrc=-&repo=busybox&tag=latest&changes=" + java.net.URLEncoder.encode("CMD [\"sh\"]", StandardCharsets.UTF_8)));
+        if (imp.code() != 0) {
+            throw new IOException("import busybox failed: " + imp.stdout() + imp.stderr() + log());
+        }
+        Files.delete(tar);
+    }
+
+    /** The docker CLI pointed at this daemon. */
+    Cmd.Result docker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker", "-H", host));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd);
+    }
+
+    Cmd.Result dockerStdin(String stdin, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker", "-H", host));
+        cmd.addAll(List.of(args));
+        return Cmd.run(cmd, stdin);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            Cmd.Result ids = docker("ps", "-aq");
+            for (String id : ids.stdout().split("\\s+")) {
+                if (!id.isBlank()) {
+                    docker("rm", "-f", id);
+                }
+            }
+        } finally {
+            stopDaemon();
+            cleanup(root);
+        }
+    }
+
+    /** Kills conmon and container processes of a test root, unmounts what is mounted under it, deletes it. */
+    static void cleanup(Path root) throws IOException, InterruptedException {
+        String prefix = root.toString();
+        for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
+            String cmd = p.info().commandLine().orElse("");
+            if (cmd.contains(prefix) && p.pid() != ProcessHandle.current().pid()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        Thread.sleep(100);
+        List<String> mounts = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mp = line.split(" ")[4];
+            if (mp.startsWith(prefix)) {
+                mounts.add(mp);
+            }
+        }
+        mounts.sort(Comparator.reverseOrder());
+        for (String m : mounts) {
+            Cmd.run(List.of("umount", "-l", m));
+        }
+        for (String cg : List.of("/sys/fs/cgroup")) {
+            // cgroups of containers that were killed without the runtime's delete
+            try (var s = Files.list(Path.of(cg))) {
+                for (Path ctrl : s.toList()) {
+                    Path berth = ctrl.resolve("berth");
+                    if (Files.isDirectory(berth)) {
+                        try (var kids = Files.list(berth)) {
+                            for (Path k : kids.toList()) {
+                                if (Files.exists(k.resolve("cgroup.procs")) && Files.readString(k.resolve("cgroup.procs")).isBlank()) {
+                                    Cmd.run(List.of("rmdir", k.toString()));
+                                }
+                            }
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // not a cgroup host layout we know
+            }
+        }
+        Cmd.run(List.of("rm", "-rf", "--one-file-system", root.toString()));
+    }
+
+    /** Cleans up roots left by a suite that died midway. */
+    static void sweepStale() {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path p : s.filter(x -> x.getFileName().toString().startsWith("berth-it-")).toList()) {
+                boolean live = ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine().orElse("").contains(p + "/")
+                        && h.info().commandLine().orElse("").contains("dev.berth.daemon.Berthd")
+                        && h.parent().map(pp -> pp.pid() == ProcessHandle.current().pid()).orElse(false));
+                if (!live) {
+                    cleanup(p);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // nothing stale, or nothing we can do
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

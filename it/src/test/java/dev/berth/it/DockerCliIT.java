@@ -1,0 +1,186 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Real containers driven by the real docker CLI against berthd: isolation seen from inside,
+ * copy-on-write, exit codes, stream separation, stop timeouts, bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DockerCliIT {
+    private DaemonFixture d;
+
+    @BeforeAll
+    void start() throws Exception {
+        d = new DaemonFixture("crun");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    @Test
+    void versionAndPing() {
+        Cmd.Result r = d.docker("version", "--format", "{{.Server.APIVersion}} {{.Server.Version}}");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout().trim()).isEqualTo("1.52 0.1.0");
+    }
+
+    @Test
+    void runEchoesAndRemoves() {
+        Cmd.Result r = d.docker("run", "--rm", "--name", "echo1", "busybox", "echo", "hi");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("hi\n");
+        assertThat(d.docker("ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain("echo1");
+    }
+
+    @Test
+    void isolationSeenFromInside() throws Exception {
+        Cmd.Result r = d.docker("run", "--rm", "-h", "inside", "busybox", "sh", "-c",
+                "echo pid=$$; hostname; readlink /proc/self/ns/pid /proc/self/ns/mnt /proc/self/ns/uts /proc/self/ns/ipc /proc/self/ns/net;"
+                        + " grep -c . /proc/self/cgroup >/dev/null && grep berth /proc/self/cgroup | head -1; ls /; ip addr | grep -c 'inet ' ; ps | wc -l");
+        assertThat(r.code()).as(r.toString()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("pid=1");
+        assertThat(lines.get(1)).isEqualTo("inside");
+        for (int i = 0; i < 5; i++) {
+            String ns = lines.get(2 + i);
+            String type = ns.substring(0, ns.indexOf(':'));
+            String host = Files.readSymbolicLink(Path.of("/proc/self/ns/" + type)).toString();
+            assertThat(ns).as("namespace " + type).isNotEqualTo(host);
+        }
+        assertThat(lines.get(7)).contains("/berth/");
+        assertThat(r.stdout()).contains("bin\n").doesNotContain("berth-it-");
+        // only loopback: one IPv4 address
+        assertThat(lines.get(lines.size() - 2).trim()).isEqualTo("1");
+    }
+
+    @Test
+    void copyOnWriteIsPerContainer() {
+        assertThat(d.docker("run", "--name", "cow1", "busybox", "sh", "-c", "echo one > /etc/marker; rm /bin/ls").code()).isZero();
+        Cmd.Result other = d.docker("run", "--rm", "busybox", "sh", "-c", "cat /etc/marker; ls / >/dev/null && echo ls-present");
+        assertThat(other.stdout()).doesNotContain("one").contains("ls-present");
+        Cmd.Result diffSeen = d.docker("start", "-a", "cow1");
+        assertThat(diffSeen.code()).isNotZero(); // rm /bin/ls fails the second time: the first write persisted in cow1
+        d.docker("rm", "-f", "cow1");
+    }
+
+    @Test
+    void exitCodesAndStreams() {
+        assertThat(d.docker("run", "--rm", "busybox", "sh", "-c", "exit 3").code()).isEqualTo(3);
+        Cmd.Result r = d.docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2");
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+        Cmd.Result missing = d.docker("run", "--rm", "busybox", "no-such-command");
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("executable file not found");
+    }
+
+    @Test
+    void detachedLogsExecStopRemove() {
+        Cmd.Result run = d.docker("run", "-d", "--name", "web1", "busybox", "sh", "-c", "echo started; echo warn >&2; exec sleep 300");
+        assertThat(run.code()).as(run.toString()).isZero();
+        String id = run.stdout().trim();
+        assertThat(id).hasSize(64);
+        Cmd.Result ps = d.docker("ps", "--format", "{{.ID}} {{.Names}} {{.Status}}");
+        assertThat(ps.stdout()).contains(id.substring(0, 12) + " web1 Up");
+        awaitLogs("web1", "started");
+        Cmd.Result logs = d.docker("logs", "web1");
+        assertThat(logs.stdout()).isEqualTo("started\n");
+        assertThat(logs.stderr()).isEqualTo("warn\n");
+        Cmd.Result exec = d.docker("exec", "web1", "sh", "-c", "echo $$ ; cat /proc/1/cmdline | tr '\\0' ' '");
+        assertThat(exec.code()).as(exec.toString()).isZero();
+        assertThat(exec.stdout()).contains("sleep 300");
+        assertThat(d.docker("exec", "web1", "sh", "-c", "exit 7").code()).isEqualTo(7);
+        Cmd.Result stop = d.docker("stop", "web1");
+        assertThat(stop.code()).as(stop.toString()).isZero();
+        Cmd.Result state = d.docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "web1");
+        assertThat(state.stdout().trim()).isEqualTo("exited 143");
+        assertThat(d.docker("rm", "web1").code()).isZero();
+        assertThat(d.docker("inspect", "web1").code()).isNotZero();
+    }
+
+    @Test
+    void stopKillsAfterTimeoutWhenTermIsIgnored() {
+        Cmd.Result run = d.docker("run", "-d", "--name", "stubborn", "busybox", "sh", "-c", "trap '' TERM; while true; do sleep 1; done");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(d.docker("stop", "-t", "1", "stubborn").code()).isZero();
+        assertThat(d.docker("inspect", "-f", "{{.State.ExitCode}}", "stubborn").stdout().trim()).isEqualTo("137");
+        d.docker("rm", "stubborn");
+    }
+
+    @Test
+    void stdinIsForwarded() {
+        Cmd.Result r = d.dockerStdin("hello stdin\n", "run", "--rm", "-i", "busybox", "cat");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello stdin\n");
+    }
+
+    @Test
+    void badInputGivesOneClearError() throws Exception {
+        Cmd.Result noImage = d.docker("run", "--rm", "nosuchimage:1.0", "true");
+        assertThat(noImage.code()).isEqualTo(125);
+        assertThat(noImage.stderr()).contains("No such image");
+        Cmd.Result noContainer = d.docker("stop", "nosuchcontainer");
+        assertThat(noContainer.code()).isNotZero();
+        assertThat(noContainer.stderr()).contains("No such container: nosuchcontainer");
+        assertThat(d.docker("create", "--name", "dup", "busybox").code()).isZero();
+        Cmd.Result dup = d.docker("create", "--name", "dup", "busybox");
+        assertThat(dup.code()).isEqualTo(125);
+        assertThat(dup.stderr()).contains("is already in use by container");
+        d.docker("rm", "dup");
+        Cmd.Result badRef = d.docker("create", "Bad:Ref::");
+        assertThat(badRef.code()).isEqualTo(125);
+        long before = countContainerDirs();
+        Cmd.Result failed = d.docker("run", "--name", "failstart", "busybox", "/nope");
+        assertThat(failed.code()).isEqualTo(127);
+        d.docker("rm", "failstart");
+        assertThat(countContainerDirs()).isEqualTo(before);
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(d.root.toString())))
+                .isEmpty();
+    }
+
+    @Test
+    void runcRuntimeWorksToo() {
+        Cmd.Result r = d.docker("run", "--rm", "--runtime", "runc", "busybox", "sh", "-c", "echo $$; hostname");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout()).startsWith("1\n");
+    }
+
+    @Test
+    void imagesListed() {
+        Cmd.Result r = d.docker("images", "--format", "{{.Repository}}:{{.Tag}}");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("busybox:latest");
+    }
+
+    private long countContainerDirs() throws Exception {
+        Path dir = d.dataRoot.resolve("containers");
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    private void awaitLogs(String name, String text) {
+        for (int i = 0; i < 100; i++) {
+            if (d.docker("logs", name).stdout().contains(text)) {
+                return;
+            }
+            DaemonFixture.sleep(50);
+        }
+    }
+}

@@ -42,6 +42,7 @@ run: deps jdk build
 
 test: deps jdk
 	$(MVN) install -Dsurefire.printSummary=true
+	@cat */target/surefire-reports/*.txt | awk -F'[:,]' '/Tests run/ {r+=$$2; f+=$$4; e+=$$6; s+=$$8} END {printf "%d passed, %d failed, %d skipped\n", r-f-e-s, f+e, s}'
 
 bench:
 	@echo "bench: not yet (issue: bench/ side by side with Docker and Podman)"

@@ -189,17 +189,21 @@ public final class Processes {
         }
     }
 
-    /** Waits until fd is readable or the timeout passes; true if readable (or hung up). */
+    /**
+     * Waits until fd is readable or the timeout passes; true if readable (or hung up). A negative
+     * timeout, or one too long to express in nanoseconds, waits without limit.
+     */
     public static boolean pollIn(int fd, long timeoutMillis) throws IOException {
+        boolean forever = timeoutMillis < 0 || timeoutMillis > Long.MAX_VALUE / 2_000_000L;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
             MemorySegment pfd = arena.allocate(8);
-            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            long deadline = forever ? 0 : System.nanoTime() + timeoutMillis * 1_000_000L;
             while (true) {
                 pfd.set(JAVA_INT, 0, fd);
                 pfd.set(JAVA_SHORT, 4, POLLIN);
                 pfd.set(JAVA_SHORT, 6, (short) 0);
-                long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                long left = forever ? -1 : Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
                 int rc = (int) POLL.invokeExact(cap, pfd, 1L, (int) Math.min(left, Integer.MAX_VALUE));
                 if (rc > 0) {
                     return true;

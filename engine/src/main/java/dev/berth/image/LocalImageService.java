@@ -260,21 +260,26 @@ public final class LocalImageService implements ImageService {
         if (ref.startsWith("sha256:") && ImageReference.isFullId(ref.substring(7))) {
             return store.get(c, ref);
         }
+        EngineException notAName = null;
         try {
             ImageReference named = ImageReference.parse(ref).withDefaultTag();
             Optional<String> id = store.resolveRef(c, named.toString());
             if (id.isPresent()) {
                 return store.get(c, id.get());
             }
-        } catch (EngineException notAName) {
-            // may still be an id prefix such as "sha256:ab"
+        } catch (EngineException e) {
+            notAName = e; // may still be an id prefix such as "sha256:ab"
         }
         String hex = ref.startsWith("sha256:") ? ref.substring(7) : ref;
-        if (!hex.isEmpty() && hex.matches("[a-f0-9]+")) {
+        boolean idPrefix = !hex.isEmpty() && hex.matches("[a-f0-9]+");
+        if (idPrefix) {
             List<ImageRow> matches = store.byPrefix(c, hex);
             if (matches.size() == 1) {
                 return Optional.of(matches.getFirst());
             }
+        }
+        if (notAName != null && !idPrefix) {
+            throw notAName; // neither a name nor an id: Docker answers 400 "invalid reference format"
         }
         return Optional.empty();
     }

@@ -1,9 +1,12 @@
 package dev.berth.it;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +26,8 @@ final class DaemonFixture implements AutoCloseable {
     final Path execRoot;
     final Path socket;
     final String host;
+    private static final String OWNER_LOCK = ".owner.lock";
+    private final FileChannel owner;
     private Process daemon;
     private final String runtime;
 
@@ -30,6 +35,8 @@ final class DaemonFixture implements AutoCloseable {
         sweepStale();
         this.runtime = runtime;
         root = Files.createTempDirectory("berth-it-");
+        owner = FileChannel.open(root.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        owner.lock(); // held until this JVM ends: a sweep by another suite leaves this root alone
         dataRoot = root.resolve("data");
         execRoot = root.resolve("run");
         socket = execRoot.resolve("berth.sock");
@@ -112,6 +119,7 @@ final class DaemonFixture implements AutoCloseable {
         } finally {
             stopDaemon();
             cleanup(root);
+            owner.close();
         }
     }
 
@@ -159,19 +167,38 @@ final class DaemonFixture implements AutoCloseable {
         Cmd.run(List.of("rm", "-rf", "--one-file-system", root.toString()));
     }
 
-    /** Cleans up roots left by a suite that died midway. */
+    /**
+     * Cleans up roots left by a suite that died midway. A root is stale when no live JVM holds its
+     * owner lock (file locks die with their process), so suites running side by side, in this JVM
+     * or another, never sweep each other's daemons.
+     */
     static void sweepStale() {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             for (Path p : s.filter(x -> x.getFileName().toString().startsWith("berth-it-")).toList()) {
-                boolean live = ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine().orElse("").contains(p + "/")
-                        && h.info().commandLine().orElse("").contains("dev.berth.daemon.Berthd")
-                        && h.parent().map(pp -> pp.pid() == ProcessHandle.current().pid()).orElse(false));
-                if (!live) {
+                if (isStale(p)) {
                     cleanup(p);
                 }
             }
         } catch (IOException | InterruptedException e) {
             // nothing stale, or nothing we can do
+        }
+    }
+
+    private static boolean isStale(Path root) throws IOException {
+        Path lockFile = root.resolve(OWNER_LOCK);
+        if (!Files.exists(lockFile)) {
+            // just created and not yet locked, or left by a suite too old to lock: judge by age
+            return Files.getLastModifiedTime(root).toInstant().isBefore(java.time.Instant.now().minusSeconds(120));
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return false; // another JVM owns it
+            }
+            lock.release();
+            return true;
+        } catch (java.nio.channels.OverlappingFileLockException ownedHere) {
+            return false;
         }
     }
 

@@ -108,11 +108,13 @@ public final class BerthCli implements Runnable {
         BerthCli root = new BerthCli();
         CommandLine cl = new CommandLine(root);
         root.self = cl;
-        cl.setStopAtPositional(true);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         String[] verbs = peekVerbs(args);
         register(cl, verbs[0], verbs[1]);
+        // after register: picocli applies this to the subcommands present when it is called, so
+        // `exec c sh -c x` leaves -c to the command instead of parsing it as an option
+        cl.setStopAtPositional(true);
         cl.setExecutionStrategy(parsed -> {
             String h = root.host != null ? root.host : env.getOrDefault("BERTH_HOST", "");
             if (h.isEmpty()) h = Context.DEFAULT_HOST;

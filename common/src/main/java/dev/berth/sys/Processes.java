@@ -18,8 +18,8 @@ import java.util.Map;
  * Process and file-descriptor syscalls the JVM does not expose: spawning a child with extra file
  * descriptors (conmon's sync, start and attach pipes), pipes, poll with a deadline, kill.
  *
- * <p>Blocking calls here pin a carrier thread if called on a virtual thread; callers that block for
- * long (reading a pipe until a child reports) use a deadline.
+ * <p>Calls that can block (waitpid, poll, read) run through {@link Blocking}, so a virtual thread
+ * waiting on a child never pins its carrier.
  */
 public final class Processes {
     private static final MethodHandle SPAWN = Libc.plain("posix_spawn",
@@ -123,6 +123,10 @@ public final class Processes {
 
     /** Waits for a child to end; returns its wait status decoded as a shell would (128+signal). */
     public static int waitpid(int pid) throws IOException {
+        return Blocking.call(() -> waitpidHere(pid));
+    }
+
+    private static int waitpidHere(int pid) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
             MemorySegment status = arena.allocate(JAVA_INT);
@@ -194,6 +198,10 @@ public final class Processes {
      * timeout, or one too long to express in nanoseconds, waits without limit.
      */
     public static boolean pollIn(int fd, long timeoutMillis) throws IOException {
+        return Blocking.call(() -> pollInHere(fd, timeoutMillis));
+    }
+
+    private static boolean pollInHere(int fd, long timeoutMillis) throws IOException {
         boolean forever = timeoutMillis < 0 || timeoutMillis > Long.MAX_VALUE / 2_000_000L;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
@@ -225,6 +233,10 @@ public final class Processes {
 
     /** Reads up to {@code max} bytes; an empty array means end of file. */
     public static byte[] read(int fd, int max) throws IOException {
+        return Blocking.call(() -> readHere(fd, max));
+    }
+
+    private static byte[] readHere(int fd, int max) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
             MemorySegment buf = arena.allocate(max);

@@ -69,6 +69,10 @@ public final class SeqPacketSocket implements AutoCloseable {
 
     /** One packet, or null at end of stream. */
     public byte[] receive() throws IOException {
+        return Blocking.call(this::receiveHere);
+    }
+
+    private byte[] receiveHere() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
             MemorySegment buf = arena.allocate(65536);
@@ -96,6 +100,13 @@ public final class SeqPacketSocket implements AutoCloseable {
     }
 
     public void send(byte[] data, int off, int len) throws IOException {
+        Blocking.call(() -> {
+            sendHere(data, off, len);
+            return null;
+        });
+    }
+
+    private void sendHere(byte[] data, int off, int len) throws IOException {
         // conmon reads at most 8 KiB per packet from an attach client.
         int chunk = 8192;
         for (int i = off; i < off + len; i += chunk) {

@@ -11,6 +11,7 @@ import dev.berth.runtime.ConmonArgs;
 import dev.berth.runtime.Executables;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.RuntimeSpec;
+import dev.berth.runtime.SeccompProfile;
 import dev.berth.runtime.SpecGenerator;
 import dev.berth.sys.Mounts;
 import dev.berth.sys.SeqPacketSocket;
@@ -197,6 +198,41 @@ public final class ContainerService implements AutoCloseable {
         if (hc.path("AutoRemove").asBoolean(false) && !restart.isEmpty() && !restart.equals("no")) {
             throw EngineException.invalid("can't create 'AutoRemove' container with restart policy");
         }
+        for (String opt : strings(hc.get("SecurityOpt"))) {
+            String[] kv = opt.split("[=:]", 2);
+            boolean known = switch (kv[0]) {
+                case "seccomp" -> {
+                    if (kv.length == 2 && !kv[1].equals("unconfined") && !kv[1].equals("builtin")) {
+                        SeccompProfile.parse(kv[1]); // the docker CLI sends the file's content
+                    }
+                    yield kv.length == 2;
+                }
+                case "no-new-privileges" -> kv.length == 1 || kv[1].equals("true") || kv[1].equals("false");
+                case "apparmor", "label", "systempaths", "writable-cgroups" -> kv.length == 2;
+                default -> false;
+            };
+            if (!known) {
+                throw EngineException.invalid("Invalid --security-opt: %s", Json.string(opt));
+            }
+        }
+    }
+
+    /** The container's seccomp profile: the daemon's default unless privileged or told otherwise. */
+    private Optional<SeccompProfile> seccompFor(ObjectNode hc) {
+        if (hc.path("Privileged").asBoolean(false)) {
+            return Optional.empty();
+        }
+        for (String opt : strings(hc.get("SecurityOpt"))) {
+            String[] kv = opt.split("[=:]", 2);
+            if (kv[0].equals("seccomp") && kv.length == 2) {
+                return switch (kv[1]) {
+                    case "unconfined" -> Optional.empty();
+                    case "builtin" -> specs.defaultSeccomp();
+                    default -> Optional.of(SeccompProfile.parse(kv[1]));
+                };
+            }
+        }
+        return specs.defaultSeccomp();
     }
 
     /** Image defaults under the request: Env merged by key, Cmd/Entrypoint/WorkingDir/User/Labels as Docker. */
@@ -340,7 +376,7 @@ public final class ContainerService implements AutoCloseable {
             ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                     paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
                     paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
-                    c.openStdin() && !c.stdinOnce(), Optional.empty(), false);
+                    leaveStdinOpen(c), Optional.empty(), false);
             int pid = Conmon.create(args, conmonEnv());
             created = true;
             int conmonPid = readPid(paths.dir(id).resolve("conmon.pid"));
@@ -502,7 +538,7 @@ public final class ContainerService implements AutoCloseable {
         return new RuntimeSpec(c.id(), rootfs, hc.path("ReadonlyRootfs").asBoolean(false), c.hostname(), args, env,
                 cfg.path("WorkingDir").asString(""), user.uid(), user.gid(), user.additionalGids(), c.tty(),
                 hc.path("Privileged").asBoolean(false), strings(hc.get("CapAdd")), strings(hc.get("CapDrop")), binds,
-                "/berth/" + c.id(), res, sysctls, hc.path("ShmSize").asLong(0));
+                "/berth/" + c.id(), res, sysctls, hc.path("ShmSize").asLong(0), seccompFor(hc));
     }
 
     private static long cpuQuota(ObjectNode hc) {
@@ -791,31 +827,57 @@ public final class ContainerService implements AutoCloseable {
     /** A client waiting for a created container to start. */
     private record PendingAttach(CompletableFuture<SeqPacketSocket> socket) {}
 
+    /** An attach registered with the container; {@link #await} gives the session once it can run. */
+    public interface PendingSession {
+        AttachSession await();
+
+        /** Gives up an attach that was never awaited (the client went away first). */
+        default void cancel() {}
+    }
+
     /**
-     * Attaches to a container's stdio. For a container that has not started yet, waits until
-     * {@link #start} created it (so no output is lost), like Docker's attach-then-start.
+     * Attaches to a container's stdio. For a container that has not started yet, the attach is
+     * registered now and connected by {@link #start} (so no output is lost), like Docker's
+     * attach-then-start; callers must call this before telling the client the attach is in place
+     * (the 101 response), or a fast client's start could overtake the registration.
      */
-    public AttachSession attach(String ref, boolean stdout, boolean stderr, String detachKeys) {
+    public PendingSession attach(String ref, boolean stdout, boolean stderr, String detachKeys) {
         Container c = get(ref);
         byte[] keys = AttachSession.parseDetachKeys(detachKeys);
         PendingAttach pending;
         synchronized (lock(c.id())) {
             c = get(c.id());
             if (c.state().running()) {
-                return new AttachSession(connectAttach(c), stdout, stderr, keys);
+                AttachSession now = new AttachSession(connectAttach(c), stdout, stderr, keys);
+                return () -> now;
             }
             // start() takes the same lock, so it cannot miss this registration.
             pending = new PendingAttach(new CompletableFuture<>());
             pendingAttach.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(pending);
         }
-        try {
-            return new AttachSession(pending.socket().get(), stdout, stderr, keys);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.system(e, "attach to %s interrupted", c.id());
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw EngineException.conflict("container %s failed to start: %s", c.id(), e.getCause().getMessage());
-        }
+        String id = c.id();
+        return new PendingSession() {
+            @Override
+            public AttachSession await() {
+                try {
+                    return new AttachSession(pending.socket().get(), stdout, stderr, keys);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw EngineException.system(e, "attach to %s interrupted", id);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw EngineException.conflict("container %s failed to start: %s", id, e.getCause().getMessage());
+                }
+            }
+
+            @Override
+            public void cancel() {
+                var list = pendingAttach.get(id);
+                if (list != null) {
+                    list.remove(pending);
+                }
+                pending.socket().thenAccept(SeqPacketSocket::close);
+            }
+        };
     }
 
     private SeqPacketSocket connectAttach(Container c) {
@@ -854,6 +916,15 @@ public final class ContainerService implements AutoCloseable {
             throw EngineException.conflict("Container %s is not running", c.id());
         }
         writeControl(paths.controlFifo(c.id()), height, width);
+    }
+
+    /**
+     * Whether conmon keeps the container's stdin open when an attached client goes away. StdinOnce
+     * closes it after the first client, but, as in Docker, never for a TTY: {@code run -it} then
+     * ctrl-p ctrl-q must leave a shell that a later {@code attach} can still type into.
+     */
+    static boolean leaveStdinOpen(Container c) {
+        return c.openStdin() && (!c.stdinOnce() || c.tty());
     }
 
     static void writeControl(Path fifo, int height, int width) {

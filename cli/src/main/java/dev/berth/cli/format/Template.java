@@ -246,6 +246,12 @@ public final class Template {
                 if (!args.isEmpty()) throw error(pos, ctx, name + " is not a method but has arguments");
                 JsonNode v = n.get(name);
                 if (v != null) return v;
+                if (looksLikeStruct(n)) {
+                    // Go field names where the JSON key is spelt otherwise: .Server.APIVersion is "ApiVersion"
+                    for (String k : n.propertyNames()) {
+                        if (k.equalsIgnoreCase(name)) return n.get(k);
+                    }
+                }
                 if (missingKeyError && looksLikeStruct(n)) throw error(pos, ctx, "map has no entry for key \"" + name + "\"");
                 return GoValues.NO_VALUE;
             }

@@ -83,6 +83,12 @@ class TemplateTest {
     }
 
     @Test
+    void goFieldNamesFindJsonKeysSpeltOtherwise() {
+        JsonNode version = json("{\"Server\":{\"ApiVersion\":\"1.52\",\"MinAPIVersion\":\"1.24\"}}");
+        assertThat(run("{{.Server.APIVersion}} {{.Server.MinAPIVersion}}", version)).isEqualTo("1.52 1.24");
+    }
+
+    @Test
     void functions() {
         Map<String, Object> d = Map.of("Names", "web,db", "List", List.of("a", "b"), "S", "Hello world", "E", "");
         assertThat(run("{{.Names | upper}}", d)).isEqualTo("WEB,DB");

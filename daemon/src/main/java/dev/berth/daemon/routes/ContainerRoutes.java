@@ -266,9 +266,17 @@ public final class ContainerRoutes {
             throw EngineException.invalid("Bad parameters: you must choose at least one stream");
         }
         String detachKeys = ex.query("detachKeys").orElse("");
-        Hijacked h = ex.hijack(tty ? RAW : MULTIPLEXED);
-        h.out().flush();
-        try (h; AttachSession session = containers.attach(c.id(), stdout, stderr, detachKeys)) {
+        // registered before the 101 goes out: the client starts the container as soon as it reads it
+        ContainerService.PendingSession pending = containers.attach(c.id(), stdout, stderr, detachKeys);
+        Hijacked h;
+        try {
+            h = ex.hijack(tty ? RAW : MULTIPLEXED);
+            h.out().flush();
+        } catch (IOException | RuntimeException e) {
+            pending.cancel();
+            throw e;
+        }
+        try (h; AttachSession session = pending.await()) {
             pump(h, session, stdin && c.openStdin(), tty);
         }
     }

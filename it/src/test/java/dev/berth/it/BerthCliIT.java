@@ -1,0 +1,296 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The berth CLI, run as its own process, against a real berthd: Docker's flags, tables, templates,
+ * exit codes and error wording, and an interactive session driven through tmux.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BerthCliIT {
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    private DaemonFixture d;
+
+    @BeforeAll
+    void start() throws Exception {
+        d = new DaemonFixture("crun");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    private List<String> berthCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.berth.cli.BerthCli",
+                "-H", d.host));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private Cmd.Result berth(String... args) {
+        return Cmd.run(berthCommand(args));
+    }
+
+    @Test
+    void runPassesExitCodesAndStreams() {
+        Cmd.Result hello = berth("run", "--rm", "busybox", "echo", "hello from berth");
+        assertThat(hello.code()).as(hello.toString()).isZero();
+        assertThat(hello.stdout()).isEqualTo("hello from berth\n");
+        assertThat(berth("run", "--rm", "busybox", "sh", "-c", "exit 3").code()).isEqualTo(3);
+        Cmd.Result split = berth("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2");
+        assertThat(split.stdout()).isEqualTo("out\n");
+        assertThat(split.stderr()).isEqualTo("err\n");
+        Cmd.Result notFound = berth("run", "--rm", "busybox", "no-such-command");
+        assertThat(notFound.code()).isEqualTo(127);
+        assertThat(notFound.stderr()).contains("executable file not found");
+        Cmd.Result notExecutable = berth("run", "--rm", "busybox", "/etc/passwd");
+        assertThat(notExecutable.code()).as(notExecutable.toString()).isEqualTo(126);
+        Cmd.Result badFlag = berth("run", "--no-such-flag", "busybox");
+        assertThat(badFlag.code()).isEqualTo(125);
+        Cmd.Result noImage = berth("run", "--rm", "nosuchimage:1.0");
+        assertThat(noImage.code()).isEqualTo(125);
+        assertThat(noImage.stderr()).contains("No such image");
+    }
+
+    @Test
+    void runOptionsReachTheContainer() throws Exception {
+        Path envFile = d.root.resolve("env.list");
+        Files.writeString(envFile, "# comment\nFROM_FILE=yes\n");
+        Path labelFile = d.root.resolve("labels");
+        Files.writeString(labelFile, "from.file=1\n");
+        Cmd.Result r = berth("run", "--rm", "--name", "opts", "-e", "A=1", "--env", "B=two", "--env-file", envFile.toString(),
+                "-w", "/tmp", "-u", "nobody", "-h", "box", "-l", "k=v", "--label-file", labelFile.toString(),
+                "busybox", "sh", "-c", "echo $A $B $FROM_FILE; pwd; id -un; hostname");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("1 two yes\n/tmp\nnobody\nbox\n");
+        Cmd.Result entry = berth("run", "--rm", "--entrypoint", "echo", "busybox", "via", "entrypoint");
+        assertThat(entry.stdout()).isEqualTo("via entrypoint\n");
+        Cmd.Result ro = berth("run", "--rm", "--read-only", "busybox", "touch", "/x");
+        assertThat(ro.code()).isNotZero();
+        assertThat(ro.stderr()).contains("Read-only file system");
+        Cmd.Result runc = berth("run", "--rm", "--runtime", "runc", "busybox", "sh", "-c", "echo $$");
+        assertThat(runc.stdout()).isEqualTo("1\n");
+        assertThat(berth("create", "--name", "labelled", "-l", "k=v", "--label-file", labelFile.toString(),
+                "--stop-signal", "SIGUSR1", "--stop-timeout", "3", "busybox").code()).isZero();
+        Cmd.Result inspect = berth("inspect", "-f",
+                "{{.Config.Labels}} {{.Config.StopSignal}} {{.Config.StopTimeout}}", "labelled");
+        assertThat(inspect.stdout().trim()).isEqualTo("map[from.file:1 k:v] SIGUSR1 3");
+        berth("rm", "labelled");
+    }
+
+    @Test
+    void detachedLifecycleWithPsLogsExecStopRm() {
+        Cmd.Result run = berth("run", "-d", "--name", "life", "-l", "tier=web", "busybox", "sh", "-c",
+                "trap 'exit 143' TERM; echo one; echo two; echo three >&2; sleep 300 & wait");
+        assertThat(run.code()).as(run.toString()).isZero();
+        String id = run.stdout().trim();
+        assertThat(id).hasSize(64);
+        awaitLogs("life", "two");
+        Cmd.Result table = berth("ps");
+        assertThat(table.stdout().lines().findFirst().orElseThrow())
+                .matches("CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES");
+        assertThat(table.stdout()).contains(id.substring(0, 12)).contains("life");
+        assertThat(berth("ps", "-q", "--no-trunc").stdout()).contains(id);
+        assertThat(berth("ps", "--format", "{{.Names}} {{.Label \"tier\"}}", "-f", "label=tier=web").stdout())
+                .isEqualTo("life web\n");
+        assertThat(berth("ps", "--format", "{{json .Names}}", "-f", "name=lif").stdout()).isEqualTo("\"life\"\n");
+        assertThat(berth("ps", "--format", "table {{.Names}}", "-f", "ancestor=busybox").stdout())
+                .isEqualTo("NAMES\nlife\n");
+        Cmd.Result tail = berth("logs", "--tail", "2", "life"); // the last two lines: one per stream
+        assertThat(tail.stdout()).isEqualTo("two\n");
+        assertThat(tail.stderr()).isEqualTo("three\n");
+        Cmd.Result logs = berth("logs", "life");
+        assertThat(logs.stdout()).isEqualTo("one\ntwo\n");
+        assertThat(logs.stderr()).isEqualTo("three\n");
+        assertThat(berth("logs", "-t", "life").stdout()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z one\n.*");
+        Cmd.Result exec = berth("exec", "-e", "X=42", "-w", "/etc", "-u", "nobody", "life", "sh", "-c", "echo $X $(pwd) $(id -un)");
+        assertThat(exec.stdout()).as(exec.toString()).isEqualTo("42 /etc nobody\n");
+        assertThat(berth("exec", "life", "sh", "-c", "exit 7").code()).isEqualTo(7);
+        assertThat(berth("exec", "-d", "life", "touch", "/tmp/from-detached").code()).isZero();
+        awaitExec("life", "test -f /tmp/from-detached");
+        assertThat(berth("stop", "-t", "5", "life").stdout()).isEqualTo("life\n");
+        assertThat(berth("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "life").stdout().trim()).isEqualTo("exited 143");
+        assertThat(berth("ps", "-a", "-f", "exited=143", "--format", "{{.Names}}").stdout()).isEqualTo("life\n");
+        assertThat(berth("ps", "-a", "-f", "status=exited", "--format", "{{.Names}}").stdout()).contains("life");
+        assertThat(berth("ps", "-l", "--format", "{{.Names}}").stdout()).isEqualTo("life\n");
+        assertThat(berth("wait", "life").stdout()).isEqualTo("143\n");
+        assertThat(berth("rm", "life").stdout()).isEqualTo("life\n");
+        Cmd.Result gone = berth("rm", "life");
+        assertThat(gone.code()).isNotZero();
+        assertThat(gone.stderr()).contains("No such container: life");
+    }
+
+    @Test
+    void createStartAttachAndKill() {
+        assertThat(berth("create", "--name", "later", "busybox", "sh", "-c", "echo started-later").code()).isZero();
+        assertThat(berth("ps", "-a", "-f", "status=created", "--format", "{{.Names}}").stdout()).contains("later");
+        Cmd.Result start = berth("start", "-a", "later");
+        assertThat(start.stdout()).isEqualTo("started-later\n");
+        Cmd.Result stdin = Cmd.run(berthCommand("run", "-i", "--rm", "busybox", "sh", "-c", "read x; echo got $x"), "line\n");
+        assertThat(stdin.stdout()).isEqualTo("got line\n");
+        assertThat(berth("run", "-d", "--name", "victim", "busybox", "sleep", "300").code()).isZero();
+        assertThat(berth("kill", "-s", "KILL", "victim").code()).isZero();
+        assertThat(berth("wait", "victim").stdout()).isEqualTo("137\n");
+        Cmd.Result dup = berth("create", "--name", "victim", "busybox");
+        assertThat(dup.code()).isEqualTo(125);
+        assertThat(dup.stderr()).contains("The container name \"/victim\" is already in use");
+        Cmd.Result prune = berth("container", "prune", "-f", "--filter", "label!=keep");
+        assertThat(prune.code()).as(prune.toString()).isZero();
+        assertThat(prune.stdout()).contains("Total reclaimed space");
+        assertThat(berth("container", "ls", "-a", "--format", "{{.Names}}").stdout()).doesNotContain("victim").doesNotContain("later");
+    }
+
+    @Test
+    void imagesImportTagInspectRmi() throws Exception {
+        Path tar = d.root.resolve("rootfs.tar");
+        Cmd.Result make = Cmd.run(List.of("bash", Path.of(System.getProperty("berth.root", "..")).resolve("scripts/busybox-image.sh")
+                .toAbsolutePath().toString(), tar.toString()));
+        assertThat(make.code()).as(make.toString()).isZero();
+        Cmd.Result imp = berth("import", "--change", "CMD [\"echo\", \"imported\"]", "--change", "ENV K=v", tar.toString(), "mine:1");
+        assertThat(imp.code()).as(imp.toString()).isZero();
+        assertThat(imp.stdout().trim()).startsWith("sha256:");
+        assertThat(berth("run", "--rm", "mine:1").stdout()).isEqualTo("imported\n");
+        assertThat(berth("tag", "mine:1", "localhost:5000/team/mine:2").code()).isZero();
+        Cmd.Result images = berth("images");
+        assertThat(images.stdout().lines().findFirst().orElseThrow()).matches("REPOSITORY +TAG +IMAGE ID +CREATED +SIZE");
+        assertThat(images.stdout()).contains("localhost:5000/team/mine").contains("busybox");
+        assertThat(berth("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "mine").stdout()).isEqualTo("mine:1\n");
+        assertThat(berth("image", "inspect", "-f", "{{.Config.Env}}", "mine:1").stdout()).contains("K=v");
+        Cmd.Result stdinImport = Cmd.run(List.of("sh", "-c", String.join(" ", berthCommand("import", "-", "fromstdin")
+                .stream().map(a -> "'" + a + "'").toList()) + " < " + tar));
+        assertThat(stdinImport.code()).as(stdinImport.toString()).isZero();
+        Cmd.Result untag = berth("rmi", "localhost:5000/team/mine:2");
+        assertThat(untag.stdout()).isEqualTo("Untagged: localhost:5000/team/mine:2\n");
+        assertThat(berth("rmi", "mine:1").stdout()).contains("Untagged: mine:1").contains("Deleted: sha256:");
+        assertThat(berth("rmi", "fromstdin").code()).isZero();
+        Cmd.Result missing = berth("rmi", "nosuch:tag");
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.stderr()).contains("No such image: nosuch:tag");
+    }
+
+    @Test
+    void versionAndInfo() {
+        Cmd.Result v = berth("version", "--format", "{{.Server.APIVersion}}");
+        assertThat(v.stdout().trim()).isEqualTo("1.52");
+        Cmd.Result info = berth("info", "--format", "{{.Driver}} {{.DefaultRuntime}}");
+        assertThat(info.code()).as(info.toString()).isZero();
+        assertThat(info.stdout().trim()).isEqualTo("overlay2 crun");
+    }
+
+    /** {@code run -it}, typing into it through tmux, ctrl-p ctrl-q to detach, attach again, exit. */
+    @Test
+    void interactiveSessionThroughTmux() throws Exception {
+        String session = "berth-it-" + ProcessHandle.current().pid();
+        Tmux tmux = new Tmux(session);
+        try {
+            tmux.start(berthCommand("run", "-it", "--name", "tty1", "busybox", "sh"));
+            tmux.awaitScreen("/ #"); // capture-pane drops trailing blanks
+            tmux.type("echo hello-$((6*7))");
+            tmux.awaitScreen("hello-42");
+            tmux.keys("C-p", "C-q");
+            tmux.awaitExit(0);
+            tmux.kill();
+            assertThat(berth("inspect", "-f", "{{.State.Status}}", "tty1").stdout().trim()).isEqualTo("running");
+
+            tmux.start(berthCommand("attach", "tty1"));
+            tmux.keys("Enter");
+            tmux.type("echo again-$((1+1)) $(tty)");
+            tmux.awaitScreen("again-2 /dev/pts/0");
+            tmux.type("exit 4");
+            tmux.awaitExit(4); // attach ends with the container's exit code
+            assertThat(berth("wait", "tty1").stdout()).isEqualTo("4\n");
+        } finally {
+            tmux.kill();
+            berth("rm", "-f", "tty1");
+        }
+    }
+
+    private void awaitLogs(String container, String text) {
+        for (int i = 0; i < 100 && !berth("logs", container).stdout().contains(text); i++) {
+            DaemonFixture.sleep(100);
+        }
+    }
+
+    private void awaitExec(String container, String test) {
+        for (int i = 0; i < 50; i++) {
+            if (berth("exec", container, "sh", "-c", test).code() == 0) {
+                return;
+            }
+            DaemonFixture.sleep(100);
+        }
+        assertThat(berth("exec", container, "sh", "-c", test).code()).as(test).isZero();
+    }
+
+    /**
+     * One tmux session at a time, each on its own private server socket (a server that is still
+     * shutting down refuses a new session); the pane stays after its command ends.
+     */
+    private static final class Tmux {
+        private final String name;
+        private final List<String> sockets = new ArrayList<>();
+        private String socket;
+        private final String session;
+
+        Tmux(String name) {
+            this.name = name;
+            this.session = name;
+        }
+
+        void start(List<String> command) {
+            socket = name + "-" + sockets.size();
+            sockets.add(socket);
+            List<String> cmd = new ArrayList<>(List.of("tmux", "-L", socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "30"));
+            cmd.add(String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList())
+                    + "; echo berth-exited-$?; sleep 600");
+            Cmd.Result r = Cmd.run(cmd);
+            assertThat(r.code()).as(r.toString()).isZero();
+        }
+
+        void type(String line) {
+            Cmd.run(List.of("tmux", "-L", socket, "send-keys", "-t", session, "-l", line));
+            keys("Enter");
+        }
+
+        void keys(String... keys) {
+            for (String k : keys) {
+                Cmd.run(List.of("tmux", "-L", socket, "send-keys", "-t", session, k));
+            }
+        }
+
+        String screen() {
+            return Cmd.run(List.of("tmux", "-L", socket, "capture-pane", "-p", "-t", session)).stdout();
+        }
+
+        void awaitScreen(String text) {
+            for (int i = 0; i < 100 && !screen().contains(text); i++) {
+                DaemonFixture.sleep(100);
+            }
+            assertThat(screen()).as("tmux screen").contains(text);
+        }
+
+        /** The berth process ended (detached or exited) and the shell printed its exit code. */
+        void awaitExit(int code) {
+            awaitScreen("berth-exited-");
+            assertThat(screen()).contains("berth-exited-" + code);
+        }
+
+        void kill() {
+            for (String s : sockets) {
+                Cmd.run(List.of("tmux", "-L", s, "kill-server"));
+            }
+        }
+    }
+}

@@ -6,7 +6,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := ./mvnw -q -B
 DIST := build/berth
 SOCK ?= /run/berth/berth.sock
-APT_PACKAGES := crun runc conmon containernetworking-plugins iptables tini busybox-static uidmap tmux curl procps docker-registry skopeo apache2-utils openssl
+APT_PACKAGES := crun runc conmon containernetworking-plugins iptables tini busybox-static uidmap tmux curl procps docker-registry skopeo apache2-utils openssl golang-github-containers-common
 
 .PHONY: run test build bench deps jdk clean
 
@@ -22,12 +22,16 @@ deps:
 build: jdk
 	$(MVN) install -DskipTests
 	@rm -rf $(DIST) && mkdir -p $(DIST)/bin $(DIST)/lib
-	@cp daemon/target/lib/*.jar cli/target/lib/*.jar $(DIST)/lib/
-	@cp daemon/target/berth-daemon-*.jar cli/target/berth-cli-*.jar $(DIST)/lib/
+	@# one cp per jar: the daemon's and the CLI's dependencies overlap, and one cp refuses duplicates
+	@for j in daemon/target/lib/*.jar cli/target/lib/*.jar daemon/target/berth-daemon-*.jar cli/target/berth-cli-*.jar; do \
+	  cp -f "$$j" $(DIST)/lib/; done
 	@install -m 0755 scripts/berth $(DIST)/bin/berth
 	@install -m 0755 scripts/berthd $(DIST)/bin/berthd
 	@install -m 0755 scripts/busybox-image.sh $(DIST)/bin/busybox-image.sh
-	@JAVA_HOME=$(JAVA_HOME) $(DIST)/bin/berth --version >/dev/null 2>&1 || true
+	@# the CLI's AOT cache, trained on canned daemon replies; flags as in scripts/berth
+	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+	  -Xss512k -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(DIST)/lib/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
+	  || echo "note: no AOT cache for the CLI (needs JDK 25); it falls back to a CDS archive"
 	@echo "built $(DIST)"
 
 run: deps jdk build
@@ -44,8 +48,8 @@ test: deps jdk
 	$(MVN) install -Dsurefire.printSummary=true
 	@cat */target/surefire-reports/*.txt | awk -F'[:,]' '/Tests run/ {r+=$$2; f+=$$4; e+=$$6; s+=$$8} END {printf "%d passed, %d failed, %d skipped\n", r-f-e-s, f+e, s}'
 
-bench:
-	@echo "bench: not yet (issue: bench/ side by side with Docker and Podman)"
+bench: jdk build
+	bash bench/bench.sh   # results: bench/results/latest.md and latest.png; BENCH_RUNS=3 for a quick look
 
 clean:
 	$(MVN) clean; rm -rf build

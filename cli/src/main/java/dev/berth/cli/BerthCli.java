@@ -49,10 +49,11 @@ import picocli.CommandLine.Option;
 public final class BerthCli implements Runnable {
     static final List<String> TOP = List.of("run", "create", "start", "attach", "exec", "stop", "restart", "kill", "rm",
             "ps", "logs", "inspect", "wait", "import", "images", "tag", "rmi", "version", "info", "rename", "pause",
-            "unpause", "top", "port", "container", "image");
+            "unpause", "top", "port", "container", "image", "pull", "push", "login", "logout", "save", "load", "history");
     static final List<String> CONTAINER = List.of("run", "create", "start", "attach", "exec", "stop", "restart", "kill",
             "rm", "ls", "logs", "inspect", "wait", "prune", "rename", "pause", "unpause", "top", "port");
-    static final List<String> IMAGE = List.of("ls", "inspect", "tag", "rm", "prune", "import");
+    static final List<String> IMAGE = List.of("ls", "inspect", "tag", "rm", "prune", "import", "pull", "push", "save",
+            "load", "history");
 
     @Option(names = {"-H", "--host"}, description = "Daemon socket to connect to (env BERTH_HOST)")
     String host;
@@ -241,6 +242,13 @@ public final class BerthCli implements Runnable {
             case "tag" -> new TagCommand();
             case "rmi" -> new RmiCommand();
             case "import" -> new ImportCommand();
+            case "save" -> new dev.berth.cli.image.SaveCommand();
+            case "load" -> new dev.berth.cli.image.LoadCommand();
+            case "history" -> new dev.berth.cli.image.HistoryCommand();
+            case "pull" -> new dev.berth.cli.image.PullCommand();
+            case "push" -> new dev.berth.cli.image.PushCommand();
+            case "login" -> new dev.berth.cli.registry.LoginCommand();
+            case "logout" -> new dev.berth.cli.registry.LogoutCommand();
             case "version" -> new VersionCommand();
             case "info" -> new InfoCommand();
             case "inspect" -> new InspectCommand(null);
@@ -281,6 +289,11 @@ public final class BerthCli implements Runnable {
             case "rm" -> new RmiCommand();
             case "prune" -> new ImagePruneCommand();
             case "import" -> new ImportCommand();
+            case "pull" -> new dev.berth.cli.image.PullCommand();
+            case "push" -> new dev.berth.cli.image.PushCommand();
+            case "save" -> new dev.berth.cli.image.SaveCommand();
+            case "load" -> new dev.berth.cli.image.LoadCommand();
+            case "history" -> new dev.berth.cli.image.HistoryCommand();
             default -> throw new IllegalStateException(v);
         };
     }

@@ -46,6 +46,14 @@ public final class Daemon {
         return http.send(method, q.toString(), b == null ? null : JSON, b).orThrow();
     }
 
+    /** A request with extra headers (X-Registry-Auth) whose answer is read as a stream (pull, push). */
+    public ClientResponse stream(String method, Query q, Map<String, String> headers, Object jsonBody) throws IOException {
+        byte[] b = jsonBody == null ? null : Json.MAPPER.writeValueAsBytes(jsonBody);
+        Map<String, String> h = new java.util.HashMap<>(headers);
+        if (b != null) h.putAll(JSON);
+        return http.send(method, q.toString(), h, b).orThrow();
+    }
+
     /** Uploads {@code body} chunked (import). */
     public ClientResponse upload(Query q, String contentType, InputStream body) throws IOException {
         return http.send("POST", q.toString(), Map.of("Content-Type", contentType), body).orThrow();

@@ -40,8 +40,9 @@ public final class Berthd implements AutoCloseable {
         Files.createDirectories(config.execRoot());
         CgroupSetup.prepareHybrid();
         db = new Database(config.dataRoot().resolve("berth.db"));
+        var localImages = new dev.berth.image.LocalImageService[1];
         var imageService = Images.open(config.dataRoot(), db,
-                usage -> new dev.berth.image.LocalImageService(config.dataRoot(), db, usage));
+                usage -> localImages[0] = new dev.berth.image.LocalImageService(config.dataRoot(), db, usage));
         Map<String, OciRuntime> runtimes = new LinkedHashMap<>();
         for (String name : new String[] {"crun", "runc"}) {
             try {
@@ -55,14 +56,18 @@ public final class Berthd implements AutoCloseable {
         }
         ContainerStore store = new ContainerStore(db);
         containers = new ContainerService(store, imageService.asImageSource(), new ContainerPaths(config.dataRoot(), config.execRoot()),
-                new SpecGenerator(HostCapabilities.detect()), runtimes, config.defaultRuntime());
+                new SpecGenerator(HostCapabilities.detect(), defaultSeccomp()), runtimes, config.defaultRuntime());
         imageService.setUsage(store);
         ExecService execs = new ExecService(containers);
         Router router = new Router();
         new SystemRoutes(containers, imageService::count, config.dataRoot(), config.defaultRuntime()).register(router);
         new ContainerRoutes(containers, execs, imageService::matches).register(router);
         new ExecRoutes(execs).register(router);
-        new ImageRoutes(imageService.service()).register(router);
+        var distribution = new dev.berth.daemon.routes.DistributionRoutes(
+                new dev.berth.image.RegistryDistribution(localImages[0], config.registry()));
+        new ImageRoutes(imageService.service()).withPull(distribution::pull).register(router);
+        distribution.register(router);
+        new dev.berth.daemon.routes.ImageArchiveRoutes(imageService.service()).register(router);
         server = new HttpServer(router);
     }
 
@@ -119,5 +124,15 @@ public final class Berthd implements AutoCloseable {
         }));
         System.err.println("berthd: API listening on " + String.join(", ", config.hosts()));
         stopped.await();
+    }
+
+    /** Docker's default seccomp profile, as Debian's containers-common ships it. */
+    private static java.util.Optional<dev.berth.runtime.SeccompProfile> defaultSeccomp() throws IOException {
+        var profile = dev.berth.runtime.SeccompProfile.load(dev.berth.runtime.SeccompProfile.DEFAULT_PATH);
+        if (profile.isEmpty()) {
+            System.err.println("berthd: WARNING: no seccomp profile at " + dev.berth.runtime.SeccompProfile.DEFAULT_PATH
+                    + " (package golang-github-containers-common): containers run without seccomp");
+        }
+        return profile;
     }
 }

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * Docker refuses a setting given in both, berth lets the flag win and says so).
  */
 public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, String defaultRuntime, Path pidFile,
-                           String logLevel) {
+                           String logLevel, dev.berth.registry.RegistryConfig registry) {
 
     static final String USAGE = """
             Usage: berthd [OPTIONS]
@@ -26,6 +26,12 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
                   --default-runtime string  Default OCI runtime for containers: crun or runc (default "crun")
               -p, --pidfile string          Path to use for daemon PID file (default "/run/berth/berthd.pid")
               -l, --log-level string        Set the logging level (debug, info, warn, error, fatal) (default "info")
+                  --insecure-registry list  Enable insecure registry communication
+                  --registry-mirror list    Preferred registry mirror
+                  --certs-dir string        Registry CA certificates, <dir>/<host[:port]>/ca.crt (default "/etc/berth/certs.d")
+                  --max-concurrent-downloads int  Set the max concurrent downloads (default 3)
+                  --max-concurrent-uploads int    Set the max concurrent uploads (default 5)
+                  --max-download-attempts int     Set the max download attempts for each pull (default 5)
             """;
 
     public static DaemonConfig parse(String[] args) throws IOException {
@@ -46,6 +52,7 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
         String runtime = "crun";
         String pidFile = null;
         String logLevel = "info";
+        Registry reg = new Registry();
         if (Files.exists(configFile)) {
             JsonNode j;
             try {
@@ -59,6 +66,7 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
             runtime = j.path("default-runtime").asString(runtime);
             pidFile = j.path("pidfile").asString(pidFile);
             logLevel = j.path("log-level").asString(logLevel);
+            reg.read(j);
         } else if (configExplicit) {
             throw new IllegalArgumentException("unable to configure the daemon: open " + configFile + ": no such file or directory");
         }
@@ -80,6 +88,12 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
                 case "--default-runtime" -> runtime = value != null ? value : next(args, ++i, name);
                 case "-p", "--pidfile" -> pidFile = value != null ? value : next(args, ++i, name);
                 case "-l", "--log-level" -> logLevel = value != null ? value : next(args, ++i, name);
+                case "--insecure-registry" -> reg.insecure.add(value != null ? value : next(args, ++i, name));
+                case "--registry-mirror" -> reg.mirrors.add(value != null ? value : next(args, ++i, name));
+                case "--certs-dir" -> reg.certsDir = value != null ? value : next(args, ++i, name);
+                case "--max-concurrent-downloads" -> reg.downloads = Integer.parseInt(value != null ? value : next(args, ++i, name));
+                case "--max-concurrent-uploads" -> reg.uploads = Integer.parseInt(value != null ? value : next(args, ++i, name));
+                case "--max-download-attempts" -> reg.attempts = Integer.parseInt(value != null ? value : next(args, ++i, name));
                 case "-h", "--help" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown flag: " + a);
             }
@@ -99,7 +113,7 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
         }
         Path pid = pidFile == null ? Path.of(execRoot).resolve("berthd.pid") : Path.of(pidFile);
         return new DaemonConfig(Path.of(dataRoot).toAbsolutePath(), Path.of(execRoot).toAbsolutePath(), List.copyOf(hosts),
-                runtime, pid.toAbsolutePath(), logLevel);
+                runtime, pid.toAbsolutePath(), logLevel, reg.build());
     }
 
     private static String next(String[] args, int i, String flag) {
@@ -107,6 +121,37 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
             throw new IllegalArgumentException("flag needs an argument: " + flag);
         }
         return args[i];
+    }
+
+    /** Registry settings as read from daemon.json and flags (flags add to lists, as Docker's do). */
+    private static final class Registry {
+        final List<String> insecure = new ArrayList<>();
+        final List<String> mirrors = new ArrayList<>();
+        String certsDir = dev.berth.registry.RegistryConfig.DEFAULT_CERTS_DIR.toString();
+        int downloads = 3;
+        int uploads = 5;
+        int attempts = 5;
+        long chunk = dev.berth.registry.RegistryConfig.DEFAULT_CHUNK;
+
+        void read(JsonNode j) {
+            j.path("insecure-registries").forEach(h -> insecure.add(h.asString()));
+            j.path("registry-mirrors").forEach(h -> mirrors.add(h.asString()));
+            certsDir = j.path("certs-dir").asString(certsDir);
+            downloads = j.path("max-concurrent-downloads").asInt(downloads);
+            uploads = j.path("max-concurrent-uploads").asInt(uploads);
+            attempts = j.path("max-download-attempts").asInt(attempts);
+            chunk = j.path("upload-chunk-size").asLong(chunk);
+        }
+
+        dev.berth.registry.RegistryConfig build() {
+            try {
+                return new dev.berth.registry.RegistryConfig(Path.of(certsDir).toAbsolutePath(), insecure,
+                        mirrors.stream().map(dev.berth.registry.RegistryConfig::parseMirror).toList(), downloads, uploads,
+                        attempts, chunk);
+            } catch (dev.berth.common.EngineException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
     }
 
     /** Thrown for -h/--help. */

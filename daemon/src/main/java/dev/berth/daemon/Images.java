@@ -58,9 +58,28 @@ final class Images {
     }
 
     ImageSource asImageSource() {
-        return ref -> {
-            Image i = service.resolve(ref);
-            return new ImageSource.Image(i.id(), ref, Json.MAPPER.valueToTree(i.config().config()), i.layerDirs());
+        return new ImageSource() {
+            @Override
+            public ImageSource.Image resolve(String ref) {
+                dev.berth.image.Image i = service.resolve(ref);
+                return new ImageSource.Image(i.id(), ref, Json.MAPPER.valueToTree(i.config().config()), i.layerDirs());
+            }
+
+            @Override
+            public void released(String imageId) {
+                if (service instanceof dev.berth.image.LocalImageService local && !exists(imageId)) {
+                    local.collectGarbage(); // the image was force-removed while this container used it
+                }
+            }
         };
+    }
+
+    private boolean exists(String imageId) {
+        try {
+            service.inspect(imageId);
+            return true;
+        } catch (dev.berth.common.EngineException e) {
+            return false;
+        }
     }
 }

@@ -7,13 +7,13 @@ import java.util.Map;
  *
  * @param xattrs raw bytes of each {@code SCHILY.xattr.<name>} record, keyed by attribute name
  */
-record TarEntry(String name, char type, int mode, int uid, int gid, long size, long mtimeSec, long mtimeNsec,
+public record TarEntry(String name, char type, int mode, int uid, int gid, long size, long mtimeSec, long mtimeNsec,
         String linkName, int devMajor, int devMinor, Map<String, byte[]> xattrs) {
-    static final char REGULAR = '0';
-    static final char HARDLINK = '1';
-    static final char SYMLINK = '2';
-    static final char CHAR = '3';
-    static final char BLOCK = '4';
-    static final char DIR = '5';
-    static final char FIFO = '6';
+    public static final char REGULAR = '0';
+    public static final char HARDLINK = '1';
+    public static final char SYMLINK = '2';
+    public static final char CHAR = '3';
+    public static final char BLOCK = '4';
+    public static final char DIR = '5';
+    public static final char FIFO = '6';
 }

@@ -26,8 +26,17 @@ public final class TarExtractor {
      * @throws dev.berth.common.EngineException INVALID_ARGUMENT for a malformed or hostile archive
      */
     public static Extraction extract(InputStream archive, Path root) throws IOException {
+        return extract(archive, root, OutputStream.nullOutputStream());
+    }
+
+    /**
+     * As {@link #extract(InputStream, Path)}, also writing the uncompressed stream, byte for byte,
+     * to {@code copy}: the layer tar whose sha256 is the diff id, kept so that {@code save} never
+     * has to re-create it. {@code copy} is neither flushed nor closed.
+     */
+    public static Extraction extract(InputStream archive, Path root, OutputStream copy) throws IOException {
         MessageDigest sha = Digest.newSha256();
-        try (InputStream plain = new DigestInputStream(Compression.decompress(archive), sha)) {
+        try (InputStream plain = new DigestInputStream(new TeeInputStream(Compression.decompress(archive), copy), sha)) {
             TarReader reader = new TarReader(plain);
             Unpacker unpacker = new Unpacker(root);
             for (TarEntry e = reader.next(); e != null; e = reader.next()) {
@@ -36,6 +45,53 @@ public final class TarExtractor {
             unpacker.finish();
             plain.transferTo(OutputStream.nullOutputStream());
             return new Extraction(Digest.of(sha), unpacker.size());
+        }
+    }
+
+    /** Copies what is read to {@code copy}. */
+    private static final class TeeInputStream extends java.io.FilterInputStream {
+        private final OutputStream copy;
+
+        TeeInputStream(InputStream in, OutputStream copy) {
+            super(in);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                copy.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[8192];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 }

@@ -17,19 +17,19 @@ import java.util.Map;
  * xattrs such as {@code security.capability}; this reader keeps {@code SCHILY.xattr.*} values as
  * raw bytes. Sparse files are refused: Docker never writes them into layers.
  */
-final class TarReader {
+public final class TarReader {
     private static final int BLOCK = 512;
     private final InputStream in;
     private final Map<String, byte[]> globalPax = new HashMap<>();
     private long remaining;
     private long padding;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** The next entry, or null at the end of the archive. Unread content of the previous entry is skipped. */
-    TarEntry next() throws IOException {
+    public TarEntry next() throws IOException {
         skipContent();
         Map<String, byte[]> pax = new LinkedHashMap<>(globalPax);
         String longName = null;
@@ -69,7 +69,7 @@ final class TarReader {
     }
 
     /** The content of the entry last returned by {@link #next}; reads stop at its end. */
-    InputStream content() {
+    public InputStream content() {
         return new InputStream() {
             @Override
             public int read() throws IOException {

@@ -170,6 +170,9 @@ public final class ContainerService implements AutoCloseable {
                 merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname);
         try {
             prepareDirectory(c);
+            // the container keeps its own list of lower layers: they outlive a forced rmi of the image
+            AtomicFiles.write(layerList(id), String.join("\n", image.layerDirs().stream().map(Path::toString).toList())
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             cleanupDirectory(id);
             throw EngineException.system(e, "create container %s: %s", name, e.getMessage());
@@ -456,8 +459,10 @@ public final class ContainerService implements AutoCloseable {
         if (isMounted(merged)) {
             return;
         }
-        ImageSource.Image image = images.resolve(c.imageId());
-        List<Path> layers = image.layerDirs();
+        Path listed = layerList(c.id());
+        List<Path> layers = Files.exists(listed)
+                ? Files.readAllLines(listed).stream().filter(l -> !l.isBlank()).map(Path::of).toList()
+                : images.resolve(c.imageId()).layerDirs();
         Files.createDirectories(merged);
         if (layers.isEmpty()) {
             // overlayfs needs a lower layer; an image without layers gets an empty one.
@@ -800,6 +805,11 @@ public final class ContainerService implements AutoCloseable {
         removeFiles(c);
         store.delete(c.id());
         locks.remove(c.id());
+        try {
+            images.released(c.imageId());
+        } catch (RuntimeException e) {
+            System.err.println("berthd: layers of removed container " + c.id() + ": " + e.getMessage());
+        }
         var waiters = removeWaiters.remove(c.id());
         int code = c.state().exitCode();
         if (waiters != null) {
@@ -809,6 +819,10 @@ public final class ContainerService implements AutoCloseable {
         if (exitW != null) {
             exitW.forEach(f -> f.complete(code));
         }
+    }
+
+    private Path layerList(String id) {
+        return paths.dir(id).resolve("layers");
     }
 
     private void removeFiles(Container c) {

@@ -21,8 +21,8 @@ final class UserResolver {
             groupPart = userPart.substring(colon + 1);
             userPart = userPart.substring(0, colon);
         }
-        List<String[]> passwd = read(rootfs.resolve("etc/passwd"));
-        List<String[]> groups = read(rootfs.resolve("etc/group"));
+        List<String[]> passwd = read(rootfs, "/etc/passwd");
+        List<String[]> groups = read(rootfs, "/etc/group");
         int uid;
         int gid = 0;
         String home = "/";
@@ -78,9 +78,11 @@ final class UserResolver {
         return new User(uid, gid, extra, home);
     }
 
-    private static List<String[]> read(Path file) {
+    /** A file of the container's, its symbolic links resolved inside the rootfs (never the host's files). */
+    private static List<String[]> read(Path rootfs, String path) {
         try {
-            if (!Files.isRegularFile(file)) {
+            Path file = dev.berth.common.RootedPath.resolve(rootfs, path);
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return List.of();
             }
             return Files.readAllLines(file).stream().filter(l -> !l.startsWith("#")).map(l -> l.split(":", -1)).toList();

@@ -37,4 +37,20 @@ public interface ImageService {
 
     /** {@code docker image prune}: dangling images, or with {@code all} every unused image. Filters: until, label. */
     PruneReport prune(boolean all, Map<String, List<String>> filters);
+
+    /** {@code docker history}: one item per config history entry, newest first, as Docker answers. */
+    List<HistoryItem> history(String ref);
+
+    /**
+     * {@code docker save}: resolves every name first (NOT_FOUND "No such image: x" before anything
+     * is written), then opens {@code out} and streams one tar that is both a docker-archive
+     * (manifest.json, repositories) and an OCI image layout (oci-layout, index.json, blobs).
+     */
+    void save(List<String> names, java.util.function.Supplier<java.io.OutputStream> out);
+
+    /**
+     * {@code docker load}: a docker-archive or OCI image layout tar, plain or compressed. All or
+     * nothing: on any error no image, layer or temporary file of this load is left behind.
+     */
+    LoadResult load(InputStream archive);
 }

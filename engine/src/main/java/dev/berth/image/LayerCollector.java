@@ -38,6 +38,7 @@ final class LayerCollector {
     /** Considers {@code candidates} (lowest first per image) and layers whose retention just ended. */
     Result collect(List<String> candidates) throws IOException {
         Set<String> ordered = new LinkedHashSet<>(candidates.reversed()); // top layers go first, as Docker lists them
+        Set<String> requested = new HashSet<>(candidates);
         Set<String> used = store.database().transaction(c -> {
             Set<String> u = new HashSet<>();
             for (ImageRow row : store.all(c)) {
@@ -62,8 +63,12 @@ final class LayerCollector {
             var layer = layers.get(chain);
             if (layer.isPresent()) {
                 layers.remove(chain);
-                removed.add(chain);
-                bytes += layer.get().size();
+                if (requested.contains(chain)) {
+                    // only the caller's layers are reported: those of a container removed earlier
+                    // are collected quietly, not listed as deleted by an unrelated rmi
+                    removed.add(chain);
+                    bytes += layer.get().size();
+                }
             }
         }
         return new Result(removed, bytes);

@@ -70,6 +70,24 @@ public final class LocalImageService implements ImageService {
         return store.database();
     }
 
+    /** For pull and push (same package): the image table, and the lock that keeps layer GC out. */
+    ImageStore imageStore() {
+        return store;
+    }
+
+    ReadWriteLock gcLock() {
+        return gcLock;
+    }
+
+    Path dataRoot() {
+        return dataRoot;
+    }
+
+    /** Looks an image row up by any reference {@link #inspect} accepts. */
+    ImageRow findRow(Connection c, String ref) throws SQLException {
+        return find(c, ref);
+    }
+
     @Override
     public String importImage(InputStream tar, Optional<String> repoTag, List<String> changes, String message) {
         // Validate everything cheap before unpacking anything.
@@ -210,6 +228,38 @@ public final class LocalImageService implements ImageService {
             }
         }
         return new PruneReport(deleted, reclaimed);
+    }
+
+    @Override
+    public List<HistoryItem> history(String ref) {
+        return db().read(c -> ImageHistory.of(c, store, layers, find(c, ref)));
+    }
+
+    @Override
+    public void save(List<String> names, java.util.function.Supplier<java.io.OutputStream> out) {
+        ArchiveSaver saver = new ArchiveSaver(store, layers, dataRoot, this::find);
+        gcLock.readLock().lock(); // no layer of a selected image goes away while it streams
+        try {
+            List<ArchiveSaver.Selected> selected = db().read(c -> saver.select(c, names));
+            saver.write(selected, out.get());
+        } catch (IOException e) {
+            // mostly a client gone mid-stream: nothing to report, nothing to log
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public LoadResult load(InputStream archive) {
+        gcLock.readLock().lock();
+        try {
+            return new ArchiveLoader(store, layers).load(archive);
+        } catch (IOException e) {
+            throw EngineException.system(e, "load: %s", e.getMessage());
+        } finally {
+            gcLock.readLock().unlock();
+        }
     }
 
     /** Removes layers no image uses and releases retained layers of containers that are gone. */

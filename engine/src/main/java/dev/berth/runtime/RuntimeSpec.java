@@ -27,7 +27,9 @@ public record RuntimeSpec(
         String cgroupsPath,
         Resources resources,
         Map<String, String> sysctls,
-        long shmSizeBytes) {
+        long shmSizeBytes,
+        /** The seccomp profile to apply; empty for unconfined (privileged or seccomp=unconfined). */
+        java.util.Optional<SeccompProfile> seccomp) {
 
     /** A bind mount of a host path (files berth writes such as /etc/hosts, volumes later). */
     public record BindMount(Path source, String destination, boolean readOnly) {}

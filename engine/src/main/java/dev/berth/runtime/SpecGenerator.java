@@ -1,10 +1,12 @@
 package dev.berth.runtime;
 
 import dev.berth.common.Json;
+import dev.berth.oci.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,9 +31,16 @@ public final class SpecGenerator {
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
     private final HostCapabilities host;
+    private final Optional<SeccompProfile> defaultSeccomp;
 
-    public SpecGenerator(HostCapabilities host) {
+    /** {@code defaultSeccomp}: the profile containers get unless they opt out; empty on a host without one. */
+    public SpecGenerator(HostCapabilities host, Optional<SeccompProfile> defaultSeccomp) {
         this.host = host;
+        this.defaultSeccomp = defaultSeccomp;
+    }
+
+    public Optional<SeccompProfile> defaultSeccomp() {
+        return defaultSeccomp;
     }
 
     public ObjectNode generate(RuntimeSpec s) {
@@ -102,6 +111,7 @@ public final class SpecGenerator {
             ObjectNode sc = linux.putObject("sysctl");
             s.sysctls().forEach(sc::put);
         }
+        s.seccomp().ifPresent(p -> linux.set("seccomp", p.toOci(effective, Platform.host().architecture())));
         return spec;
     }
 

@@ -60,9 +60,17 @@ class BerthCliIT {
         assertThat(notExecutable.code()).as(notExecutable.toString()).isEqualTo(126);
         Cmd.Result badFlag = berth("run", "--no-such-flag", "busybox");
         assertThat(badFlag.code()).isEqualTo(125);
-        Cmd.Result noImage = berth("run", "--rm", "nosuchimage:1.0");
+        // --pull never: a missing image must not send the daemon to Docker Hub (no internet in tests)
+        Cmd.Result noImage = berth("run", "--pull", "never", "--rm", "nosuchimage:1.0");
         assertThat(noImage.code()).isEqualTo(125);
-        assertThat(noImage.stderr()).contains("No such image");
+        assertThat(noImage.stderr()).contains("No such image: nosuchimage:1.0");
+        // the default, missing: a pull from a registry that is not there (a closed loopback port)
+        Cmd.Result unreachable = berth("run", "--rm", "127.0.0.1:9/nosuch:1.0");
+        assertThat(unreachable.code()).as(unreachable.toString()).isEqualTo(125);
+        assertThat(unreachable.stderr()).contains("Unable to find image '127.0.0.1:9/nosuch:1.0' locally");
+        Cmd.Result badPolicy = berth("run", "--pull", "sometimes", "busybox");
+        assertThat(badPolicy.code()).isEqualTo(125);
+        assertThat(badPolicy.stderr()).contains("invalid pull option: 'sometimes'");
     }
 
     @Test

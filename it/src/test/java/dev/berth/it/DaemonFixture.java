@@ -30,10 +30,17 @@ final class DaemonFixture implements AutoCloseable {
     private final FileChannel owner;
     private Process daemon;
     private final String runtime;
+    private final String daemonJson;
 
     DaemonFixture(String runtime) throws IOException {
+        this(runtime, "{}");
+    }
+
+    /** A daemon started with {@code daemonJson} as its daemon.json. */
+    DaemonFixture(String runtime, String daemonJson) throws IOException {
         sweepStale();
         this.runtime = runtime;
+        this.daemonJson = daemonJson;
         root = Files.createTempDirectory("berth-it-");
         owner = FileChannel.open(root.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         owner.lock(); // held until this JVM ends: a sweep by another suite leaves this root alone
@@ -47,12 +54,12 @@ final class DaemonFixture implements AutoCloseable {
 
     void start() throws IOException {
         Path log = root.resolve("berthd.log");
+        Files.writeString(root.resolve("daemon.json"), daemonJson);
         daemon = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), "dev.berth.daemon.Berthd", "--data-root", dataRoot.toString(),
                 "--exec-root", execRoot.toString(), "-H", host, "--default-runtime", runtime,
                 "--config-file", root.resolve("daemon.json").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        Files.writeString(root.resolve("daemon.json"), "{}");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (!daemon.isAlive()) {

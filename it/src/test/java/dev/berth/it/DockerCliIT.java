@@ -74,6 +74,55 @@ class DockerCliIT {
     }
 
     @Test
+    void seccompAppliedLikeDocker() throws Exception {
+        String status = "grep Seccomp: /proc/self/status";
+        assertThat(d.docker("run", "--rm", "busybox", "sh", "-c", status).stdout()).isEqualTo("Seccomp:\t2\n");
+        assertThat(d.docker("run", "--rm", "--security-opt", "seccomp=unconfined", "busybox", "sh", "-c", status).stdout())
+                .isEqualTo("Seccomp:\t0\n");
+        assertThat(d.docker("run", "--rm", "--privileged", "busybox", "sh", "-c", status).stdout()).isEqualTo("Seccomp:\t0\n");
+        // a profile of one's own, which the docker CLI reads and sends inline
+        Path profile = d.root.resolve("no-mkdir.json");
+        Files.writeString(profile, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],"
+                + "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}");
+        Cmd.Result denied = d.docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox", "mkdir", "/x");
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.stderr()).contains("Operation not permitted");
+        Files.writeString(profile, "{not json");
+        Cmd.Result bad = d.docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox", "true");
+        assertThat(bad.code()).isEqualTo(125);
+    }
+
+    @Test
+    void layersOfAForceRemovedImageLiveUntilItsLastContainerGoes() throws Exception {
+        Path rootfs = d.root.resolve("gc-rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        Path tar = d.root.resolve("gc.tar");
+        assertThat(Cmd.run(List.of("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".")).code()).isZero();
+        long before = countDirs("layers");
+        assertThat(d.docker("import", tar.toString(), "gcme:1").code()).isZero();
+        assertThat(countDirs("layers")).isEqualTo(before + 1);
+        assertThat(d.docker("create", "--name", "gcuser", "gcme:1", "sh", "-c", "echo alive").code()).isZero();
+        Cmd.Result refused = d.docker("rmi", "gcme:1");
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.stderr()).contains("container").contains("is using its referenced image");
+        assertThat(d.docker("rmi", "-f", "gcme:1").code()).isZero();
+        assertThat(d.docker("images", "-q", "gcme").stdout()).isBlank();
+        assertThat(countDirs("layers")).as("kept for the container").isEqualTo(before + 1);
+        Cmd.Result start = d.docker("start", "-a", "gcuser");
+        assertThat(start.stdout()).as(start.toString()).isEqualTo("alive\n");
+        assertThat(d.docker("rm", "gcuser").code()).isZero();
+        assertThat(countDirs("layers")).as("collected with the last container").isEqualTo(before);
+    }
+
+    private long countDirs(String under) throws Exception {
+        try (var s = Files.list(d.dataRoot.resolve(under))) {
+            return s.filter(Files::isDirectory).count();
+        }
+    }
+
+    @Test
     void copyOnWriteIsPerContainer() {
         assertThat(d.docker("run", "--name", "cow1", "busybox", "sh", "-c", "echo one > /etc/marker; rm /bin/ls").code()).isZero();
         Cmd.Result other = d.docker("run", "--rm", "busybox", "sh", "-c", "cat /etc/marker; ls / >/dev/null && echo ls-present");

@@ -13,14 +13,46 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import dev.berth.cli.image.PullCommand;
+import dev.berth.oci.ImageReference;
 import tools.jackson.databind.JsonNode;
 
 /** Steps shared by run, create, start and attach. */
 final class Containers {
     private Containers() {}
 
-    /** POST /containers/create; prints the daemon's warnings to stderr; returns the id. */
-    static String create(Context ctx, CreateRequest.Request req) throws IOException {
+    /**
+     * POST /containers/create, pulling the image first as Docker's {@code --pull} says: "missing"
+     * (the default) pulls after a "No such image", "always" before, "never" not at all. Prints the
+     * daemon's warnings to stderr; returns the id.
+     */
+    static String create(Context ctx, CreateRequest.Request req, String pullPolicy) throws Exception {
+        String policy = pullPolicy == null || pullPolicy.isEmpty() ? "missing" : pullPolicy;
+        if (!List.of("missing", "always", "never").contains(policy)) {
+            throw new CliException(125, "invalid pull option: '" + policy + "': must be one of \"always\", \"missing\" or \"never\"");
+        }
+        String image = req.body().path("Image").asString("");
+        if (policy.equals("always")) {
+            pullImage(ctx, image, req.platform());
+        }
+        try {
+            return createOnce(ctx, req);
+        } catch (HttpStatusException e) {
+            if (e.status() != 404 || !policy.equals("missing") || !e.message().startsWith("No such image")) {
+                throw e;
+            }
+        }
+        ctx.err().println("Unable to find image '" + ImageReference.parse(image).withDefaultTag().familiarString() + "' locally");
+        pullImage(ctx, image, req.platform());
+        return createOnce(ctx, req);
+    }
+
+    private static void pullImage(Context ctx, String image, String platform) throws Exception {
+        ImageReference ref = ImageReference.parse(image);
+        PullCommand.pull(ctx, ref.digest().isPresent() ? ref : ref.withDefaultTag(), false, platform, ctx.err(), false);
+    }
+
+    private static String createOnce(Context ctx, CreateRequest.Request req) throws IOException {
         JsonNode r = ctx.daemon().post(Query.of("/containers/create").add("name", req.name()).add("platform", req.platform()), req.body());
         JsonNode warnings = r.path("Warnings");
         if (warnings.isArray()) for (JsonNode w : warnings) ctx.err().println("WARNING: " + w.asString());

@@ -23,7 +23,7 @@ public final class CreateCommand extends Verb {
             throw new CliException(125, "berth: " + e.getMessage() + "\n\nRun 'berth create --help' for more information");
         }
         try {
-            String id = Containers.create(ctx, req);
+            String id = Containers.create(ctx, req, o.pull);
             if (o.cidfile != null) Files.writeString(Path.of(o.cidfile), id);
             ctx.out().println(id);
             return 0;

@@ -41,7 +41,7 @@ public final class RunCommand extends Verb {
         }
         String id;
         try {
-            id = Containers.create(ctx, req);
+            id = Containers.create(ctx, req, o.pull);
         } catch (HttpStatusException e) {
             throw new CliException(125, "Error response from daemon: " + e.message());
         }

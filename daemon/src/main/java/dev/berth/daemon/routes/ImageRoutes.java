@@ -37,6 +37,14 @@ public final class ImageRoutes {
         this.images = images;
     }
 
+    /** {@code POST /images/create?fromImage=} goes to {@code pull} (see DistributionRoutes). */
+    private dev.berth.api.http.Handler pull;
+
+    public ImageRoutes withPull(dev.berth.api.http.Handler pull) {
+        this.pull = pull;
+        return this;
+    }
+
     public void register(Router router) {
         router.post("/images/create", this::create);
         router.get("/images/json", this::list);
@@ -51,8 +59,12 @@ public final class ImageRoutes {
      * stream starts so that a bad change or tar gets a proper error status, as Docker's does when
      * nothing has been flushed yet.
      */
-    private void create(Exchange ex) {
+    private void create(Exchange ex) throws Exception {
         Optional<String> fromSrc = ex.query("fromSrc").filter(s -> !s.isEmpty());
+        if (fromSrc.isEmpty() && pull != null) {
+            pull.handle(ex);
+            return;
+        }
         if (fromSrc.isEmpty()) {
             String from = ex.query("fromImage").orElse("");
             throw EngineException.of(ErrorKind.NOT_IMPLEMENTED, "pulling images is not supported yet: %s", from);
@@ -61,7 +73,9 @@ public final class ImageRoutes {
             throw EngineException.of(ErrorKind.NOT_IMPLEMENTED, "importing from a URL is not supported: %s", fromSrc.get());
         }
         Optional<String> repoTag = repoTag(ex.query("repo").orElse(""), ex.query("tag").orElse(""));
-        String id = images.importImage(ex.body(), repoTag, ex.queryAll("changes"), ex.query("message").orElse(""));
+        // Docker's comment when none is given: what `docker history` shows for imported images
+        String message = ex.query("message").filter(m -> !m.isEmpty()).orElse("Imported from " + fromSrc.get());
+        String id = images.importImage(ex.body(), repoTag, ex.queryAll("changes"), message);
         try (OutputStream out = ex.respondStream(200, "application/json")) {
             out.write((Json.string(Map.of("status", id)) + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -114,12 +128,21 @@ public final class ImageRoutes {
         m.put("Id", img.id());
         m.put("RepoTags", img.repoTags());
         m.put("RepoDigests", img.repoDigests());
-        m.put("Parent", img.parent().orElse(""));
-        m.put("Comment", c.comment() == null ? "" : c.comment());
+        // API 1.52 omits empty Parent, Comment, DockerVersion and Author; older versions always sent them.
+        boolean legacy = ApiVersions.lessThan(ex.apiVersion(), "1.52");
+        putUnlessEmpty(m, "Parent", img.parent().orElse(""), legacy);
+        putUnlessEmpty(m, "Comment", c.comment(), legacy);
         m.put("Created", c.created() != null ? c.created() : Rfc3339.format(img.created()));
-        m.put("DockerVersion", c.dockerVersion() == null ? "" : c.dockerVersion());
-        m.put("Author", c.author() == null ? "" : c.author());
-        m.put("Config", c.config());
+        putUnlessEmpty(m, "DockerVersion", c.dockerVersion(), legacy);
+        putUnlessEmpty(m, "Author", c.author(), legacy);
+        if (ApiVersions.lessThan(ex.apiVersion(), "1.45")) {
+            // the config of the container an image was committed from; berth records none, so
+            // Docker's empty one (what it shows for imported and loaded images)
+            m.put("Container", "");
+            m.put("ContainerConfig", inspectConfig(new ImageConfig(null, null, null, null, null, null, null, null,
+                    null, null), "1.24"));
+        }
+        m.put("Config", inspectConfig(c, ex.apiVersion()));
         m.put("Architecture", c.architecture());
         if (c.variant() != null) {
             m.put("Variant", c.variant());
@@ -133,11 +156,51 @@ public final class ImageRoutes {
         driver.put("Data", graphDriverData(img.layerDirs())); // null for an image without layers
         driver.put("Name", "overlay2");
         m.put("GraphDriver", driver);
-        m.put("RootFS", Map.of("Type", c.rootfs().type() == null ? "layers" : c.rootfs().type(),
-                "Layers", c.rootfs().diffIds()));
+        Map<String, Object> rootfs = new LinkedHashMap<>();
+        rootfs.put("Type", c.rootfs().type() == null ? "layers" : c.rootfs().type());
+        if (!c.rootfs().diffIds().isEmpty()) {
+            rootfs.put("Layers", c.rootfs().diffIds()); // omitempty in Docker's RootFS
+        }
+        m.put("RootFS", rootfs);
         m.put("Metadata", Map.of("LastTagTime",
                 img.lastTagTime().map(Rfc3339::format).orElse("0001-01-01T00:00:00Z")));
         ex.respondJson(200, m);
+    }
+
+    private static void putUnlessEmpty(Map<String, Object> m, String key, String value, boolean always) {
+        if (always || (value != null && !value.isEmpty())) {
+            m.put(key, value == null ? "" : value);
+        }
+    }
+
+    /**
+     * The image's container config. Before API 1.52 Docker filled in fields the OCI config omits
+     * when empty (moby's legacyConfigFields), and clients of those versions may expect them.
+     */
+    private static Object inspectConfig(ImageConfig c, String apiVersion) {
+        if (!ApiVersions.lessThan(apiVersion, "1.52")) {
+            return c.config();
+        }
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        if (c.config() != null) {
+            Json.MAPPER.convertValue(c.config(), Map.class).forEach((k, v) -> cfg.put(String.valueOf(k), v));
+        }
+        List<String> keys = new ArrayList<>(List.of("Cmd", "Entrypoint", "Env", "Labels", "OnBuild", "User",
+                "Volumes", "WorkingDir"));
+        if (ApiVersions.lessThan(apiVersion, "1.50")) {
+            keys.addAll(List.of("AttachStderr", "AttachStdin", "AttachStdout", "Domainname", "Hostname", "Image",
+                    "OpenStdin", "StdinOnce", "Tty"));
+        }
+        for (String k : keys) {
+            if (!cfg.containsKey(k)) {
+                cfg.put(k, switch (k) {
+                    case "User", "WorkingDir", "Domainname", "Hostname", "Image" -> "";
+                    case "AttachStderr", "AttachStdin", "AttachStdout", "OpenStdin", "StdinOnce", "Tty" -> false;
+                    default -> null;
+                });
+            }
+        }
+        return cfg;
     }
 
     /** overlay2's view of an image: the top layer is "upper", the others the lowerdir list (top first). */

@@ -1,0 +1,62 @@
+package dev.berth.cli.image;
+
+import dev.berth.api.http.ClientResponse;
+import dev.berth.cli.CliException;
+import dev.berth.cli.Context;
+import dev.berth.cli.Query;
+import dev.berth.cli.Verb;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code save [-o FILE] IMAGE...}: GET /images/get?names=... With {@code -o}, the archive goes to
+ * a temporary file beside FILE that is renamed into place once complete, so a failed save leaves
+ * no partial FILE (docker/cli's CopyToFile).
+ */
+@Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default)")
+public final class SaveCommand extends Verb {
+    @Option(names = {"-o", "--output"}, description = "Write to a file, instead of STDOUT") String output;
+    @Option(names = "--platform", description = "Save only the given platform variant") List<String> platform;
+    @Parameters(arity = "1..*", paramLabel = "IMAGE") List<String> images;
+
+    @Override
+    protected int run(Context ctx) throws Exception {
+        if (output == null && Terminals.isTerminal()) {
+            throw new CliException(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        }
+        Path target = null;
+        if (output != null) {
+            target = Path.of(output).toAbsolutePath();
+            if (!Files.isDirectory(target.getParent())) {
+                throw new CliException(1, "failed to save image: invalid output path: directory \""
+                        + target.getParent() + "\" does not exist");
+            }
+        }
+        Query q = Query.of("/images/get");
+        for (String i : images) q.add("names", i);
+        try (ClientResponse r = ctx.daemon().stream("GET", q, null); InputStream in = r.body()) {
+            if (target == null) {
+                in.transferTo(ctx.out());
+                ctx.out().flush();
+                return 0;
+            }
+            Path tmp = Files.createTempFile(target.getParent(), ".docker_temp_", "");
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    in.transferTo(out);
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.berth.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's docker-registry (Distribution 2.8) on 127.0.0.1 and a free port, storing under a temp
+ * directory, optionally with TLS (a certificate from a CA made here with openssl), htpasswd basic
+ * auth, or token auth against a realm the test serves. {@link #close} kills it and deletes
+ * everything.
+ */
+final class RegistryFixture implements AutoCloseable {
+    final Path dir;
+    final Path storage;
+    final int port;
+    final String host;
+    private final String auth;
+    private final boolean tls;
+    private Process process;
+
+    /** A CA and a server certificate for 127.0.0.1 under {@code dir}: ca.crt, server.crt, server.key. */
+    static void makeCertificates(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+        String d = dir.toString();
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", d + "/ca.key", "-out", d + "/ca.crt", "-days", "2", "-subj", "/CN=berth test CA");
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", d + "/server.key", "-out", d + "/server.csr", "-subj", "/CN=127.0.0.1");
+        run("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+                "-CAcreateserial", "-out", d + "/server.crt", "-days", "2", "-extfile", d + "/ext");
+    }
+
+    static void run(String... cmd) throws IOException {
+        Cmd.Result r = Cmd.run(List.of(cmd));
+        if (r.code() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + r);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * @param certs directory with server.crt/server.key, or null for plain HTTP
+     * @param authYaml the {@code auth:} section (indented two spaces under it), or "" for none
+     * @param storage shared storage directory, or null for a fresh one
+     */
+    RegistryFixture(Path parent, Path certs, String authYaml, Path storage) throws IOException {
+        dir = Files.createTempDirectory(parent, "registry-");
+        this.storage = storage != null ? storage : Files.createDirectories(dir.resolve("storage"));
+        port = freePort();
+        host = "127.0.0.1:" + port;
+        tls = certs != null;
+        auth = authYaml;
+        String yaml = "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
+                + this.storage + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n  secret: berth-test\n"
+                + (tls ? "  tls:\n    certificate: " + certs.resolve("server.crt") + "\n    key: " + certs.resolve("server.key") + "\n" : "")
+                + (auth.isEmpty() ? "" : "auth:\n" + auth);
+        Files.writeString(dir.resolve("config.yml"), yaml);
+        start();
+    }
+
+    void start() throws IOException {
+        process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                DaemonFixture.sleep(50);
+            }
+        }
+        throw new IOException("docker-registry did not listen");
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** The data file of a blob in the registry's storage. */
+    Path blobData(String digest) {
+        String hex = digest.substring(7);
+        return storage.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+        Cmd.run(List.of("rm", "-rf", dir.toString()));
+    }
+}

@@ -708,6 +708,10 @@ public final class ContainerService implements AutoCloseable {
         }
         synchronized (lock(id)) {
             c = store.get(id).orElse(null);
+            if (c != null && c.state().status() == Status.REMOVING) {
+                completeExitWaiters(id, code); // remove() killed it, waits for this and cleans up itself
+                return;
+            }
             if (c == null || !c.state().running()) {
                 return;
             }
@@ -736,7 +740,11 @@ public final class ContainerService implements AutoCloseable {
         } catch (IOException ignored) {
             // stale exit files are overwritten by the next run
         }
-        var waiters = exitWaiters.remove(c.id());
+        completeExitWaiters(c.id(), code);
+    }
+
+    private void completeExitWaiters(String id, int code) {
+        var waiters = exitWaiters.remove(id);
         if (waiters != null) {
             waiters.forEach(f -> f.complete(code));
         }
@@ -792,7 +800,7 @@ public final class ContainerService implements AutoCloseable {
             try {
                 exited.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                // conmon may be gone; remove anyway
+                System.err.println("berthd: container " + c.id() + " did not report its exit after SIGKILL; removing it anyway");
                 finishExit(store.get(c.id()).orElse(c), 137);
             }
             c = store.get(c.id()).orElse(c);

@@ -142,6 +142,28 @@ class BerthCliIT {
     }
 
     @Test
+    void psFiltersByIdOrderAndFormats() {
+        for (String n : List.of("order1", "order2", "order3")) {
+            assertThat(berth("create", "--name", n, "-l", "set=order", "busybox", "true").code()).isZero();
+        }
+        String only = "label=set=order";
+        assertThat(berth("ps", "-a", "-f", only, "-f", "before=order3", "--format", "{{.Names}}").stdout())
+                .isEqualTo("order2\norder1\n");
+        assertThat(berth("ps", "-a", "-f", only, "-f", "since=order1", "--format", "{{.Names}}").stdout())
+                .isEqualTo("order3\norder2\n");
+        String id = berth("inspect", "-f", "{{.Id}}", "order2").stdout().trim();
+        assertThat(berth("ps", "-a", "-f", "id=" + id.substring(0, 8), "--format", "{{.Names}}").stdout()).isEqualTo("order2\n");
+        assertThat(berth("ps", "-a", "-n", "2", "-f", only, "--format", "{{.Names}}").stdout()).isEqualTo("order3\norder2\n");
+        Cmd.Result json = berth("ps", "-a", "-f", "name=order1", "--format", "json");
+        assertThat(json.stdout()).startsWith("{\"Command\":\"\\\"true\\\"\"").contains("\"Names\":\"order1\"")
+                .contains("\"Labels\":\"set=order\"").contains("\"State\":\"created\"");
+        Cmd.Result bad = berth("ps", "-f", "colour=red");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.stderr()).contains("invalid filter 'colour'");
+        assertThat(berth("rm", "order1", "order2", "order3").code()).isZero();
+    }
+
+    @Test
     void createStartAttachAndKill() {
         assertThat(berth("create", "--name", "later", "busybox", "sh", "-c", "echo started-later").code()).isZero();
         assertThat(berth("ps", "-a", "-f", "status=created", "--format", "{{.Names}}").stdout()).contains("later");
@@ -196,6 +218,27 @@ class BerthCliIT {
         Cmd.Result info = berth("info", "--format", "{{.Driver}} {{.DefaultRuntime}}");
         assertThat(info.code()).as(info.toString()).isZero();
         assertThat(info.stdout().trim()).isEqualTo("overlay2 crun");
+    }
+
+    /** The shipped launcher: whatever the JVM has to say about its archives never lands on stdout. */
+    @Test
+    void launcherKeepsJvmNoticesOffStdout() throws Exception {
+        Path dist = d.root.resolve("dist");
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib"));
+        Path root = Path.of(System.getProperty("berth.root", "..")).toAbsolutePath();
+        Files.copy(root.resolve("scripts/berth"), dist.resolve("bin/berth"));
+        dist.resolve("bin/berth").toFile().setExecutable(true);
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
+                Files.createSymbolicLink(dist.resolve("lib").resolve(jar.getFileName()), jar);
+            }
+        }
+        Files.writeString(dist.resolve("lib/berth.aot"), "not an AOT cache"); // stale or from another JDK
+        Cmd.Result v = Cmd.run(List.of(dist.resolve("bin/berth").toString(), "--version"));
+        assertThat(v.code()).as(v.toString()).isZero();
+        assertThat(v.stdout()).isEqualTo("berth version 0.1.0\n");
     }
 
     /** {@code run -it}, typing into it through tmux, ctrl-p ctrl-q to detach, attach again, exit. */

@@ -178,6 +178,18 @@ class DockerCliIT {
     }
 
     @Test
+    void forcedRemovalSeesTheKilledContainersExit() throws Exception {
+        assertThat(d.docker("run", "-d", "--name", "rmf1", "busybox", "sleep", "300").code()).isZero();
+        assertThat(d.docker("run", "-d", "--name", "rmf2", "busybox", "sleep", "300").code()).isZero();
+        Cmd.Result rm = d.docker("rm", "-f", "rmf1", "rmf2");
+        assertThat(rm.code()).as(rm.toString()).isZero();
+        assertThat(rm.stdout()).isEqualTo("rmf1\nrmf2\n");
+        // the exit conmon reports is what ends the wait, not the fallback after a timeout
+        assertThat(d.log()).doesNotContain("did not report its exit");
+        assertThat(d.docker("ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain("rmf");
+    }
+
+    @Test
     void stdinIsForwarded() {
         Cmd.Result r = d.dockerStdin("hello stdin\n", "run", "--rm", "-i", "busybox", "cat");
         assertThat(r.code()).as(r.toString()).isZero();

@@ -9,4 +9,7 @@ public interface StreamSink {
     int STDERR = 2;
 
     void write(int stream, byte[] data, int off, int len) throws IOException;
+
+    /** Pushes out what was buffered; readers call it when they have nothing more for now. */
+    default void flush() throws IOException {}
 }

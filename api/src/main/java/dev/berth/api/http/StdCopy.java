@@ -60,16 +60,21 @@ public final class StdCopy {
 
     /**
      * Splits frames until end of stream: stdout (and stdin, as Docker does) to {@code stdout}, stderr to
-     * {@code stderr}, flushing after each frame so interactive output shows at once.
+     * {@code stderr}. Output is flushed whenever no more input is already at hand (so interactive
+     * output shows at once, while a million-line log is not a million flushes) and whenever the
+     * stream switches, so stdout and stderr keep their order on a shared terminal.
      *
      * @throws IOException on an unknown stream id, a truncated payload, or a SYSTEMERR frame (its text)
      */
     public static void demux(InputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
         byte[] header = new byte[HEADER];
         byte[] buf = new byte[32 * 1024];
+        OutputStream previous = null;
         while (true) {
             int got = in.readNBytes(header, 0, HEADER);
             if (got < HEADER) {
+                stdout.flush();
+                stderr.flush();
                 return; // Docker also ends quietly on a partial header
             }
             int len = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8)
@@ -86,6 +91,10 @@ public final class StdCopy {
                 case STDERR -> stderr;
                 default -> throw new IOException("Unrecognized input header: " + stream);
             };
+            if (previous != null && previous != target) {
+                previous.flush();
+            }
+            previous = target;
             while (len > 0) {
                 int n = in.read(buf, 0, Math.min(buf.length, len));
                 if (n < 0) {
@@ -94,7 +103,9 @@ public final class StdCopy {
                 target.write(buf, 0, n);
                 len -= n;
             }
-            target.flush();
+            if (in.available() == 0) {
+                target.flush();
+            }
         }
     }
 

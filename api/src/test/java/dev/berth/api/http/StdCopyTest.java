@@ -57,4 +57,35 @@ class StdCopyTest {
                         OutputStream.nullOutputStream(), OutputStream.nullOutputStream()))
                 .isInstanceOf(IOException.class);
     }
+
+    @Test
+    void flushesOnlyWhenInputRunsDryOrTheStreamSwitches() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            byte[] line = ("line" + i + "\n").getBytes(StandardCharsets.UTF_8);
+            StdCopy.writeFrame(wire, StdCopy.STDOUT, line, 0, line.length);
+        }
+        byte[] e = "err\n".getBytes(StandardCharsets.UTF_8);
+        StdCopy.writeFrame(wire, StdCopy.STDERR, e, 0, e.length);
+        byte[] last = "last\n".getBytes(StandardCharsets.UTF_8);
+        StdCopy.writeFrame(wire, StdCopy.STDOUT, last, 0, last.length);
+
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream(); // both streams end up on one screen
+        int[] flushes = new int[1];
+        class Buffered extends java.io.BufferedOutputStream {
+            Buffered() {
+                super(terminal, 1 << 16);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                flushes[0]++;
+                super.flush();
+            }
+        }
+        StdCopy.demux(new ByteArrayInputStream(wire.toByteArray()), new Buffered(), new Buffered());
+        String screen = terminal.toString(StandardCharsets.UTF_8);
+        assertThat(screen).startsWith("line0\nline1\n").endsWith("line999\nerr\nlast\n");
+        assertThat(flushes[0]).as("not one flush per frame").isLessThan(10);
+    }
 }

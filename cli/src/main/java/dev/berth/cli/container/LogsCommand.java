@@ -36,10 +36,13 @@ public final class LogsCommand extends Verb {
         var c = Containers.inspect(ctx, container);
         boolean tty = c.path("Config").path("Tty").asBoolean();
         try (ClientResponse r = ctx.daemon().stream("GET", query(c.path("Id").asString(), Instant.now(), ZoneId.systemDefault()), null)) {
-            OutputStream out = AttachSession.flushing(ctx.out());
             InputStream in = r.body();
-            if (tty) in.transferTo(out);
-            else StdCopy.demux(in, out, AttachSession.flushing(ctx.err()));
+            if (tty) {
+                OutputStream out = AttachSession.flushing(ctx.out());
+                in.transferTo(out);
+            } else {
+                StdCopy.demux(in, ctx.out(), ctx.err()); // flushes when it has nothing more at hand
+            }
         }
         return 0;
     }

@@ -217,7 +217,7 @@ public final class ContainerRoutes {
         boolean tty = c.tty();
         try (OutputStream out = ex.respondStream(200, tty ? RAW : MULTIPLEXED)) {
             out.flush();
-            containers.logs(c.id(), o, sink(out, tty));
+            containers.logs(c.id(), o, bufferedSink(out, tty));
         }
     }
 
@@ -240,6 +240,34 @@ public final class ContainerRoutes {
                 throw EngineException.invalid("invalid value for time: %s", s);
             }
         }
+    }
+
+    /**
+     * Output frames for a reader that says when to flush (logs): stdcopy-multiplexed without a
+     * tty, raw with one, gathered into large writes.
+     */
+    static StreamSink bufferedSink(OutputStream out, boolean tty) {
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+        byte[] header = new byte[8];
+        return new StreamSink() {
+            @Override
+            public void write(int stream, byte[] data, int off, int len) throws IOException {
+                if (!tty) { // stdcopy: stream, 3 zero bytes, big-endian length
+                    header[0] = (byte) stream;
+                    header[4] = (byte) (len >>> 24);
+                    header[5] = (byte) (len >>> 16);
+                    header[6] = (byte) (len >>> 8);
+                    header[7] = (byte) len;
+                    buffered.write(header);
+                }
+                buffered.write(data, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                buffered.flush();
+            }
+        };
     }
 
     /** Output frames: stdcopy-multiplexed without a tty, raw with one. Each write is flushed. */

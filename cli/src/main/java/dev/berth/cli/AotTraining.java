@@ -45,6 +45,12 @@ public final class AotTraining {
                 .get("/containers/json", ex -> ex.respondBytes(200, "application/json", bytes("[" + CONTAINER + "]")))
                 .get("/images/json", ex -> ex.respondBytes(200, "application/json", bytes("[" + IMAGE + "]")))
                 .get("/containers/{id}/json", ex -> ex.respondBytes(404, "application/json",
+                        bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")))
+                .post("/containers/create", ex -> ex.respondBytes(404, "application/json",
+                        bytes("{\"message\":\"No such image: busybox:latest\"}")))
+                .post("/containers/{id}/{verb}", ex -> ex.respondBytes(404, "application/json",
+                        bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")))
+                .delete("/containers/{id}", ex -> ex.respondBytes(404, "application/json",
                         bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")));
         try (HttpServer server = new HttpServer(router)) {
             server.listenUnix(socket, 0600);
@@ -53,7 +59,13 @@ public final class AotTraining {
             for (List<String> cmd : List.of(
                     List.of("ps"), List.of("ps", "-a", "-q"), List.of("ps", "--format", "table {{.Names}}\t{{.Status}}"),
                     List.of("ps", "--format", "{{json .}}"), List.of("images"), List.of("version"),
-                    List.of("inspect", "nosuch"), List.of("container", "ls", "-f", "label=tier"))) {
+                    List.of("inspect", "nosuch"), List.of("container", "ls", "-f", "label=tier"),
+                    // run and create parse a hundred options: the costliest start-up there is
+                    List.of("run", "--pull", "never", "--rm", "-e", "A=1", "-l", "k=v", "-w", "/tmp", "busybox", "true"),
+                    List.of("run", "-d", "--pull", "never", "--name", "web", "-p", "8080:80", "busybox", "sleep", "1"),
+                    List.of("create", "--pull", "never", "-it", "busybox", "sh"),
+                    List.of("exec", "web", "true"), List.of("logs", "-f", "web"), List.of("stop", "web"),
+                    List.of("rm", "-f", "web"), List.of("start", "-a", "web"))) {
                 for (int i = 0; i < 3; i++) {
                     BerthCli.execute(cmd.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), sink, sink, env);
                 }

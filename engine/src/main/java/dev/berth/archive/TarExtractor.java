@@ -26,72 +26,58 @@ public final class TarExtractor {
      * @throws dev.berth.common.EngineException INVALID_ARGUMENT for a malformed or hostile archive
      */
     public static Extraction extract(InputStream archive, Path root) throws IOException {
-        return extract(archive, root, OutputStream.nullOutputStream());
+        return run(archive, root, null);
     }
 
     /**
-     * As {@link #extract(InputStream, Path)}, also writing the uncompressed stream, byte for byte,
-     * to {@code copy}: the layer tar whose sha256 is the diff id, kept so that {@code save} never
-     * has to re-create it. {@code copy} is neither flushed nor closed.
+     * As {@link #extract(InputStream, Path)}, also recording the tar-split metadata of the stream
+     * with {@code split} (see {@link TarSplit}), from which the uncompressed tar (sha256 = diff id)
+     * can be rebuilt byte for byte without keeping a copy of it.
      */
-    public static Extraction extract(InputStream archive, Path root, OutputStream copy) throws IOException {
+    public static Extraction extract(InputStream archive, Path root, TarSplit.Recorder split) throws IOException {
+        return run(archive, root, split);
+    }
+
+    /**
+     * Records the tar-split metadata of a plain (uncompressed) tar that was unpacked into the
+     * recorder's root earlier, without unpacking it again: each regular file's content is
+     * referenced where {@link #extract} put it. Returns the tar's sha256. Content that a later
+     * entry of the same tar replaced is not in the tree, so the metadata of such a tar does not
+     * rebuild it: check with {@link TarSplit#assemble} before relying on it.
+     */
+    public static Digest record(InputStream plainTar, TarSplit.Recorder split) throws IOException {
         MessageDigest sha = Digest.newSha256();
-        try (InputStream plain = new DigestInputStream(new TeeInputStream(Compression.decompress(archive), copy), sha)) {
+        try (InputStream in = split.wrap(new DigestInputStream(plainTar, sha))) {
+            TarReader reader = new TarReader(in);
+            for (TarEntry e = reader.next(); e != null; e = reader.next()) {
+                if (e.type() == TarEntry.REGULAR && e.size() > 0) {
+                    java.util.List<String> parts = Unpacker.components(e.name(), java.util.List.of(), e.name());
+                    if (!parts.isEmpty() && !parts.getLast().startsWith(".wh.")) { // as the unpacker decides
+                        split.file(String.join("/", parts), e.size());
+                    }
+                }
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            split.finish();
+        }
+        return Digest.of(sha);
+    }
+
+    private static Extraction run(InputStream archive, Path root, TarSplit.Recorder split) throws IOException {
+        MessageDigest sha = Digest.newSha256();
+        try (InputStream hashed = new DigestInputStream(Compression.decompress(archive), sha)) {
+            InputStream plain = split == null ? hashed : split.wrap(hashed);
             TarReader reader = new TarReader(plain);
-            Unpacker unpacker = new Unpacker(root);
+            Unpacker unpacker = new Unpacker(root, split);
             for (TarEntry e = reader.next(); e != null; e = reader.next()) {
                 unpacker.apply(e, reader.content());
             }
             unpacker.finish();
             plain.transferTo(OutputStream.nullOutputStream());
+            if (split != null) {
+                split.finish();
+            }
             return new Extraction(Digest.of(sha), unpacker.size());
-        }
-    }
-
-    /** Copies what is read to {@code copy}. */
-    private static final class TeeInputStream extends java.io.FilterInputStream {
-        private final OutputStream copy;
-
-        TeeInputStream(InputStream in, OutputStream copy) {
-            super(in);
-            this.copy = copy;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                copy.write(b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                copy.write(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

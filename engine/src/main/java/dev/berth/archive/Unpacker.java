@@ -30,11 +30,14 @@ final class Unpacker {
     private static final String OVERLAY_OPAQUE = "trusted.overlay.opaque";
 
     private final Path root;
+    private final TarSplit.Recorder split;
     private final List<Runnable> dirTimes = new ArrayList<>();
     private long size;
 
-    Unpacker(Path root) {
+    /** With {@code split} (may be null), file contents are announced to it and never lost. */
+    Unpacker(Path root, TarSplit.Recorder split) {
         this.root = root;
+        this.split = split;
     }
 
     long size() {
@@ -53,19 +56,25 @@ final class Unpacker {
         String base = parts.getLast();
         Path parent = directory(parts.subList(0, parts.size() - 1), true, e.name());
         if (base.startsWith(WHITEOUT)) {
-            whiteout(parent, base, e);
+            whiteout(parts, parent, base, e);
             return;
         }
         Path target = parent.resolve(base);
         BasicFileAttributes existing = lstat(target);
         if (existing != null && !(existing.isDirectory() && e.type() == TarEntry.DIR)) {
             // Replace whatever is there (a later entry wins), but never descend through a symlink.
+            if (split != null) {
+                split.replacing(String.join("/", parts), target);
+            }
             AtomicFiles.deleteTree(target);
         }
         switch (e.type()) {
             case TarEntry.REGULAR -> {
                 try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    if (split != null && e.size() > 0) {
+                        split.file(String.join("/", parts), e.size());
+                    }
                     size += content.transferTo(out);
                 }
             }
@@ -99,7 +108,7 @@ final class Unpacker {
         dirTimes.forEach(Runnable::run);
     }
 
-    private void whiteout(Path parent, String base, TarEntry e) throws IOException {
+    private void whiteout(List<String> parts, Path parent, String base, TarEntry e) throws IOException {
         if (base.equals(OPAQUE)) {
             FileSyscalls.lsetxattr(parent, OVERLAY_OPAQUE, new byte[] {'y'});
             return;
@@ -113,6 +122,11 @@ final class Unpacker {
             throw EngineException.invalid("invalid tar archive: bad whiteout %s", e.name());
         }
         Path target = parent.resolve(name);
+        if (split != null) {
+            List<String> whited = new ArrayList<>(parts.subList(0, parts.size() - 1));
+            whited.add(name);
+            split.replacing(String.join("/", whited), target);
+        }
         AtomicFiles.deleteTree(target);
         FileSyscalls.mknod(target, FileSyscalls.S_IFCHR, FileSyscalls.makedev(0, 0));
         FileSyscalls.lchown(target, e.uid(), e.gid());
@@ -151,7 +165,7 @@ final class Unpacker {
      * Lexically normalises {@code name} against {@code base} (components already inside the root).
      * Leading slashes make no difference: absolute names are relative to the root.
      */
-    private static List<String> components(String name, List<String> base, String entry) {
+    static List<String> components(String name, List<String> base, String entry) {
         Deque<String> out = new ArrayDeque<>(base);
         for (String c : name.split("/")) {
             if (c.isEmpty() || c.equals(".")) {

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.nio.file.Files;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -506,11 +505,11 @@ final class ArchiveLoader {
                 return u.staged();
             }
             case Unpacked u -> {
-                Optional<java.nio.file.Path> tar = layers.tar(committedAs.get(b));
+                Optional<InputStream> tar = layers.openTar(committedAs.get(b));
                 if (tar.isEmpty()) {
                     throw EngineException.system(null, "layer %s vanished during load", committedAs.get(b));
                 }
-                try (InputStream in = Files.newInputStream(tar.get())) {
+                try (InputStream in = tar.get()) {
                     return track(layers.stage(in));
                 }
             }

@@ -2,6 +2,7 @@ package dev.berth.image;
 
 import dev.berth.archive.LayerTar;
 import dev.berth.archive.TarEntry;
+import dev.berth.archive.TarSplit;
 import dev.berth.archive.TarWriter;
 import dev.berth.common.Digest;
 import dev.berth.common.EngineException;
@@ -42,9 +43,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code docker save}, in the format Docker 25+ writes: one tar that is a docker-archive
  * ({@code manifest.json} with Config/RepoTags/Layers, the legacy {@code repositories} file) and an
  * OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/...}) at once, so
- * both kinds of reader take it. Layers are the uncompressed tars kept when they were unpacked,
- * streamed as they are; a layer without one is re-archived from its tree (through a temporary
- * file, since a tar header needs the size first). Nothing is held in memory but metadata.
+ * both kinds of reader take it. Layers are their original uncompressed tars, rebuilt from tar-split
+ * metadata and the unpacked tree ({@link LayerStore#openTar}); a layer that has none, or whose
+ * tree no longer rebuilds its diff id, is re-archived from its tree (through a temporary file,
+ * since a tar header needs the size first) and saved under the new diff id. Nothing is held in
+ * memory but metadata.
  */
 final class ArchiveSaver {
     private static final String BLOBS = "blobs/sha256/";
@@ -210,11 +213,28 @@ final class ArchiveSaver {
         buffered.flush();
     }
 
-    /** Writes one layer blob: the kept tar if there is one, else the tree re-archived. */
+    /**
+     * Writes one layer blob: the original tar if it still rebuilds, else the tree re-archived. The
+     * entry's name (the diff id) and size are written before its content, so whether the tree
+     * still rebuilds the diff id is settled first ({@link LayerStore#originalTarSize}: from lstat
+     * alone when no file changed since it was unpacked, else by rebuilding it once); the stream
+     * checks the digest again at its end and fails the save loudly if the tree changed meanwhile.
+     */
     private Descriptor writeLayer(TarWriter tar, String chainId, String diffId, long mtime) throws IOException {
-        Optional<Path> kept = layers.tar(chainId);
-        if (kept.isPresent()) {
-            return writeBlob(tar, kept.get(), Digest.parse(diffId), mtime);
+        Optional<Long> size = originalSize(chainId, diffId);
+        if (size.isPresent()) {
+            try (InputStream in = layers.openTar(chainId)
+                    .orElseThrow(() -> new IOException("layer " + chainId + " vanished during save"))) {
+                tar.add(new TarEntry(BLOBS + Digest.parse(diffId).hex(), TarEntry.REGULAR, 0644, 0, 0, size.get(), mtime,
+                        0, "", 0, 0, Map.of()), in);
+                if (in.read() >= 0) { // reaching the end is what checks the digest
+                    throw new TarSplit.MismatchException("rebuilt layer tar grew");
+                }
+            } catch (TarSplit.MismatchException e) {
+                System.err.println("berthd: save: layer " + chainId + " changed while it was saved: " + e.getMessage());
+                throw e;
+            }
+            return Descriptor.of(MediaTypes.OCI_LAYER, diffId, size.get());
         }
         LayerStore.Layer layer = layers.get(chainId)
                 .orElseThrow(() -> EngineException.system(null, "layer %s of the image is missing", chainId));
@@ -229,6 +249,21 @@ final class ArchiveSaver {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** The length of the layer's original tar if it rebuilds with its diff id; empty (and said) if not. */
+    private Optional<Long> originalSize(String chainId, String diffId) throws IOException {
+        try {
+            return layers.originalTarSize(chainId); // empty: unpacked before berth kept tar-split metadata
+        } catch (TarSplit.MismatchException e) {
+            warnFallback(chainId, diffId, e);
+            return Optional.empty();
+        }
+    }
+
+    private static void warnFallback(String chainId, String diffId, IOException e) {
+        System.err.println("berthd: save: layer " + chainId + " does not rebuild its original tar (diff id " + diffId
+                + "): " + e.getMessage() + "; saving it re-archived from its tree, under a new diff id");
     }
 
     private static Descriptor writeBlob(TarWriter tar, Path file, Digest digest, long mtime) throws IOException {

@@ -6,8 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What pull and push remember about registries (Docker's v2 metadata service): which compressed
@@ -87,6 +89,48 @@ final class DistributionStore {
             ps.setString(3, m.mediaType());
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Forgets what no longer matters: manifests of images not in {@code imageIds} and layer blobs
+     * whose diff id is not in {@code diffIds}. Returns the digest of every blob still described
+     * (manifests and layer blobs), the ones garbage collection must keep.
+     */
+    Set<String> prune(Connection c, Set<String> imageIds, Set<String> diffIds) throws SQLException {
+        Set<String> keep = new HashSet<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT image_id, digest FROM image_manifests");
+                PreparedStatement del = c.prepareStatement("DELETE FROM image_manifests WHERE image_id = ?");
+                ResultSet rs = q.executeQuery()) {
+            Set<String> gone = new HashSet<>();
+            while (rs.next()) {
+                if (imageIds.contains(rs.getString(1))) {
+                    keep.add(rs.getString(2));
+                } else {
+                    gone.add(rs.getString(1));
+                }
+            }
+            for (String id : gone) {
+                del.setString(1, id);
+                del.executeUpdate();
+            }
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT diff_id, digest FROM layer_blobs");
+                PreparedStatement del = c.prepareStatement("DELETE FROM layer_blobs WHERE diff_id = ?");
+                ResultSet rs = q.executeQuery()) {
+            Set<String> gone = new HashSet<>();
+            while (rs.next()) {
+                if (diffIds.contains(rs.getString(1))) {
+                    keep.add(rs.getString(2));
+                } else {
+                    gone.add(rs.getString(1));
+                }
+            }
+            for (String id : gone) {
+                del.setString(1, id);
+                del.executeUpdate();
+            }
+        }
+        return keep;
     }
 
     Optional<ImageManifest> manifestOf(String imageId) {

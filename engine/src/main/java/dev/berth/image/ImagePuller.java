@@ -171,8 +171,7 @@ final class ImagePuller {
                 configBytes = in.readAllBytes();
             }
         } else {
-            configBytes = client.blobBytes(configDigest);
-            content.write(new java.io.ByteArrayInputStream(configBytes), Optional.of(configDigest));
+            configBytes = client.blobBytes(configDigest); // stored below, once blob GC is held off
         }
         ImageConfig imageConfig = Json.read(configBytes, ImageConfig.class);
         if (explicitPlatform && imageConfig.architecture() != null
@@ -198,7 +197,10 @@ final class ImagePuller {
 
         images.gcLock().readLock().lock();
         try {
-            long size = fetchLayers(client, descs, diffIds, chainIds, progress);
+            if (!content.exists(configDigest)) {
+                content.write(new java.io.ByteArrayInputStream(configBytes), Optional.of(configDigest));
+            }
+            long size = fetchLayers(client, descs, diffIds, chainIds, repository, progress);
             ImageReference digestRef = new ImageReference(ref.domain(), ref.path(), Optional.empty(), Optional.of(repoDigest.toString()));
             content.write(new java.io.ByteArrayInputStream(fetched.bytes()), Optional.of(fetched.digest()));
             RegistryClient.FetchedManifest stored = fetched;
@@ -228,7 +230,7 @@ final class ImagePuller {
 
     /** Fetches and unpacks every missing layer in parallel; returns the image size (sum of layer sizes). */
     private long fetchLayers(RegistryClient client, List<Descriptor> descs, List<String> diffIds, List<String> chainIds,
-            Progress progress) throws IOException {
+            String repository, Progress progress) throws IOException {
         int n = descs.size();
         long[] sizes = new long[n];
         Semaphore downloads = new Semaphore(config.maxConcurrentDownloads());
@@ -253,7 +255,7 @@ final class ImagePuller {
             for (int i : missing) {
                 int idx = i;
                 futures.add(pool.submit(() -> fetchLayer(client, descs.get(idx), diffIds.get(idx), chainIds.get(idx),
-                        downloads, progress)));
+                        repository, downloads, progress)));
             }
             // Layers unpack in parallel; each is put under its chain id as soon as it and all
             // below it are done (the store wants the parent in place first).
@@ -313,7 +315,7 @@ final class ImagePuller {
         }
     }
 
-    private Fetched fetchLayer(RegistryClient client, Descriptor d, String diffId, String chainId,
+    private Fetched fetchLayer(RegistryClient client, Descriptor d, String diffId, String chainId, String repository,
             Semaphore downloads, Progress progress) throws Exception {
         String id = shortId(d.digest());
         Digest digest = Digest.parse(d.digest());
@@ -377,6 +379,10 @@ final class ImagePuller {
                 throw EngineException.invalid("failed to register layer: layer %s has diff id %s, the image config says %s",
                         d.digest(), staged.diffId(), diffId);
             }
+            // Recorded now, not with the image: the blob then lives as long as its layer, even if
+            // this pull is interrupted, so pulling again can still push back the same digests.
+            dist.addBlob(new DistributionStore.LayerBlob(diffId, d.digest(),
+                    d.mediaType() == null ? MediaTypes.DOCKER_LAYER_GZIP : d.mediaType(), d.size(), repository));
             return new Fetched(staged, staged.size());
         } finally {
             lock.unlock();

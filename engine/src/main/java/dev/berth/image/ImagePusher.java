@@ -41,8 +41,9 @@ import java.util.zip.GZIPOutputStream;
  * mounted from another repository of the same registry where berth saw it, or uploaded
  * (monolithic, or chunked above the configured chunk size), {@code max-concurrent-uploads} at
  * once; then the config and the manifest (by tag). An image pulled from a registry is pushed with
- * its exact blobs and manifest, so its digest is unchanged; other images get gzip blobs made from
- * their layer directories once, remembered for later pushes.
+ * its exact blobs and manifest, so its digest is unchanged; other images get gzip blobs made once
+ * from their original layer tars (rebuilt from tar-split metadata, so the diff ids hold; the tree
+ * re-archived only when that fails), remembered for later pushes.
  */
 final class ImagePusher {
     private final LocalImageService images;
@@ -216,14 +217,23 @@ final class ImagePusher {
         }
         String tag = ref.tag().orElseThrow();
         Digest digest = client.putManifest(tag, manifestType, manifestBytes);
-        content.write(new ByteArrayInputStream(manifestBytes), Optional.of(Digest.sha256(manifestBytes)));
         String type = manifestType;
-        images.db().transaction(c -> {
-            ImageReference digestRef = new ImageReference(ref.domain(), ref.path(), Optional.empty(), Optional.of(digest.toString()));
-            images.imageStore().putRef(c, digestRef.toString(), row.id(), true);
-            dist.addManifest(c, new DistributionStore.ImageManifest(row.id(), digest.toString(), type));
-            return null;
-        });
+        images.gcLock().readLock().lock(); // blob GC must not see the manifest blob before its record
+        try {
+            content.write(new ByteArrayInputStream(manifestBytes), Optional.of(Digest.sha256(manifestBytes)));
+            images.db().transaction(c -> {
+                if (images.imageStore().get(c, row.id()).isEmpty()) {
+                    return null; // removed while it was pushed: nothing to remember it by
+                }
+                ImageReference digestRef = new ImageReference(ref.domain(), ref.path(), Optional.empty(),
+                        Optional.of(digest.toString()));
+                images.imageStore().putRef(c, digestRef.toString(), row.id(), true);
+                dist.addManifest(c, new DistributionStore.ImageManifest(row.id(), digest.toString(), type));
+                return null;
+            });
+        } finally {
+            images.gcLock().readLock().unlock();
+        }
         progress.status(null, tag + ": digest: " + digest + " size: " + manifestBytes.length);
         Map<String, Object> aux = new LinkedHashMap<>();
         aux.put("Tag", tag);
@@ -270,19 +280,33 @@ final class ImagePusher {
         Path tmp = Files.createTempFile(images.dataRoot().resolve("blobs"), ".push-", ".tar.gz");
         try {
             java.security.MessageDigest plain = Digest.newSha256();
-            Optional<Path> original = images.layers().tar(chainId);
-            try (OutputStream file = Files.newOutputStream(tmp);
-                    GZIPOutputStream gz = new GZIPOutputStream(file, 65536);
-                    OutputStream out = new java.security.DigestOutputStream(gz, plain)) {
+            boolean rebuilt = false;
+            try {
+                Optional<InputStream> original = images.layers().openTar(chainId);
                 if (original.isPresent()) {
-                    Files.copy(original.get(), out); // the layer's own tar: same diff id
-                } else {
+                    try (InputStream in = original.get();
+                            OutputStream file = Files.newOutputStream(tmp);
+                            GZIPOutputStream gz = new GZIPOutputStream(file, 65536);
+                            OutputStream out = new java.security.DigestOutputStream(gz, plain)) {
+                        in.transferTo(out); // the layer's own tar, checked against its diff id at its end
+                    }
+                    rebuilt = true;
+                }
+            } catch (dev.berth.archive.TarSplit.MismatchException e) {
+                System.err.println("berthd: push: layer " + chainId + " does not rebuild its original tar (diff id "
+                        + diffId + "): " + e.getMessage() + "; pushing it re-archived from its tree, under a new diff id");
+                plain.reset();
+            }
+            if (!rebuilt) {
+                try (OutputStream file = Files.newOutputStream(tmp);
+                        GZIPOutputStream gz = new GZIPOutputStream(file, 65536);
+                        OutputStream out = new java.security.DigestOutputStream(gz, plain)) {
                     LayerArchiver.write(layer.diffDir(), out);
                 }
             }
-            // Without the original tar (imports, commits) the re-archived tar rarely has the
-            // original diff id; the pushed config then names the new one (Docker keeps tar-split
-            // data to reproduce the original; berth does not yet).
+            // Re-archived (no tar-split metadata: layers of older berth versions, or a tree that no
+            // longer matches it), the tar rarely has the original diff id; the pushed config then
+            // names the new one.
             String tarDiffId = Digest.of(plain).toString();
             Digest digest;
             try (InputStream in = Files.newInputStream(tmp)) {

@@ -17,8 +17,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes an unpacked layer directory back as a layer tar (for push of images that were imported,
- * committed or built, whose compressed blobs berth never had): entries sorted by name, owners,
+ * Writes an unpacked layer directory back as a layer tar (for push of a layer whose original tar
+ * cannot be rebuilt: no tar-split metadata, or a tree that no longer matches it): entries sorted by name, owners,
  * modes and times kept, hard links as links, overlayfs whiteouts (char device 0:0) as
  * {@code .wh.<name>} and opaque directories ({@code trusted.overlay.opaque=y}) as
  * {@code .wh..wh..opq}.

@@ -30,13 +30,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The production {@link ImageService}: metadata in SQLite ({@link ImageStore}), layers unpacked
  * once per chain id ({@link LayerStore}). Layers no image (and no container of a force-deleted
- * image) uses are removed right after the deletion that freed them.
+ * image) uses are removed right after the deletion that freed them, and with them the blobs
+ * (compressed layers, configs, manifests) nothing refers to any more ({@link BlobCollector});
+ * blobs a crash left unreferenced are swept when the service starts.
  */
 public final class LocalImageService implements ImageService {
     private final Path dataRoot;
     private final ImageStore store;
     private final LayerStore layers;
     private final ContentStore content;
+    private final DistributionStore dist;
     /** Unpacking holds the read side, layer GC the write side: GC never removes a layer being added. */
     private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
     private volatile ImageUsage usage = ImageUsage.NONE;
@@ -46,6 +49,53 @@ public final class LocalImageService implements ImageService {
         this.store = new ImageStore(db);
         this.layers = new LayerStore(dataRoot);
         this.content = new ContentStore(dataRoot);
+        this.dist = new DistributionStore(db);
+        try {
+            blobCollector().collect(); // what a crash between a blob's write and its record left
+            List<String> legacy = layers.legacyTars();
+            if (!legacy.isEmpty()) {
+                Thread.ofVirtual().name("layer-tar-migration").start(() -> migrateLegacyTars(legacy));
+            }
+        } catch (IOException e) {
+            throw EngineException.system(e, "blob garbage collection: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Replaces the whole layer tars an earlier berth kept ({@code layer.tar}) by tar-split
+     * metadata, one layer at a time in the background; layers stay usable throughout (their tar
+     * is read until the metadata is in place) and a layer whose tar does not rebuild keeps it.
+     */
+    private void migrateLegacyTars(List<String> chains) {
+        int n = 0;
+        long freed = 0;
+        for (String chain : chains) {
+            gcLock.readLock().lock(); // the layer is not removed meanwhile
+            try {
+                long f = layers.migrateLegacyTar(chain);
+                if (f > 0) {
+                    n++;
+                    freed += f;
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("berthd: layer " + chain + " keeps its layer.tar: " + e.getMessage());
+            } finally {
+                gcLock.readLock().unlock();
+            }
+        }
+        if (n > 0) {
+            System.err.println("berthd: replaced the layer.tar of " + n + " layer" + (n == 1 ? "" : "s")
+                    + " by tar-split metadata, " + (freed >> 20) + " MiB freed");
+        }
+    }
+
+    /** What pull and push remember about registries (same package). */
+    DistributionStore distribution() {
+        return dist;
+    }
+
+    private BlobCollector blobCollector() {
+        return new BlobCollector(store, layers, content, dist, dataRoot);
     }
 
     public LocalImageService(Path dataRoot, Database db, ImageUsage usage) {
@@ -262,11 +312,15 @@ public final class LocalImageService implements ImageService {
         }
     }
 
-    /** Removes layers no image uses and releases retained layers of containers that are gone. */
+    /**
+     * Removes layers no image uses, releases retained layers of containers that are gone, then
+     * removes blobs nothing refers to and partial downloads untouched for a day.
+     */
     public void collectGarbage() {
         gcLock.writeLock().lock();
         try {
             new LayerCollector(store, layers, usage).collectAll();
+            blobCollector().collect();
         } catch (IOException e) {
             throw EngineException.system(e, "layer garbage collection: %s", e.getMessage());
         } finally {
@@ -282,6 +336,9 @@ public final class LocalImageService implements ImageService {
             ImageRemover remover = new ImageRemover(store, usage, this::find);
             List<DeleteResponseItem> items = db().transaction(c -> remover.remove(c, ref, force, prune));
             LayerCollector.Result freed = new LayerCollector(store, layers, usage).collect(remover.deletedChains());
+            if (items.stream().anyMatch(i -> i.deleted() != null)) {
+                blobCollector().collect(); // an image went: its config, manifests and layer blobs may be free
+            }
             List<DeleteResponseItem> all = new ArrayList<>(items);
             freed.removed().forEach(chain -> all.add(DeleteResponseItem.deleted(chain)));
             return new Removal(all, freed.bytes());

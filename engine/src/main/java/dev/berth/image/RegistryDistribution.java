@@ -29,7 +29,7 @@ public final class RegistryDistribution implements DistributionService {
 
     public RegistryDistribution(LocalImageService images, RegistryConfig config) {
         this.config = config;
-        DistributionStore dist = new DistributionStore(images.db());
+        DistributionStore dist = images.distribution();
         this.puller = new ImagePuller(images, dist, config);
         this.pusher = new ImagePusher(images, dist, config);
     }

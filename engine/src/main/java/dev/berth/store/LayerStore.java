@@ -2,6 +2,7 @@ package dev.berth.store;
 
 import dev.berth.archive.Extraction;
 import dev.berth.archive.TarExtractor;
+import dev.berth.archive.TarSplit;
 import dev.berth.common.AtomicFiles;
 import dev.berth.common.Digest;
 import dev.berth.common.EngineException;
@@ -26,19 +27,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Unpacked layers under {@code <dataRoot>/layers/<chain-id hex>/diff}, each one an overlayfs
- * lowerdir, with the uncompressed layer tar they came from in {@code layer.tar} beside it (kept so
- * that {@code save} and {@code push} stream the original bytes: re-archiving a tree rarely gives
- * the same diff id). The tar lives and dies with its layer, so it needs no separate collection. A layer is unpacked into a temp directory beside the others and renamed into place
+ * lowerdir, with the tar-split metadata of the tar they came from in {@code tar-split.gz} beside
+ * it (a few hundred bytes per entry: header blocks, padding, file references; see
+ * {@link TarSplit}), from which {@link #openTar} rebuilds the original tar byte for byte, so that
+ * {@code save} and {@code push} keep the diff id (re-archiving a tree rarely gives the same one).
+ * Layers unpacked by earlier berth versions kept the whole tar in {@code layer.tar}; it is still
+ * read, and replaced by tar-split metadata when the same layer is unpacked again. Both live and
+ * die with their layer, so they need no separate collection. A layer is unpacked into a temp directory beside the others and renamed into place
  * with its metadata, so a layer directory under its chain id is always complete; two unpacks of
  * the same chain id race harmlessly (the loser's copy is deleted). Removal renames first, so a
  * crash mid-delete never leaves a half layer under a valid name.
  */
 public final class LayerStore {
     private static final String TMP = ".tmp-";
-    private static final String TAR = "layer.tar";
+    /** The whole layer tar, as berth kept it before tar-split: still read, never written. */
+    private static final String LEGACY_TAR = "layer.tar";
+    private static final String SPLIT = "tar-split.gz";
+    private static final String SPILL = "tar-split.spill";
     private final Path dir;
 
     /** One unpacked layer. Ids are {@code sha256:<hex>}. */
@@ -93,8 +103,8 @@ public final class LayerStore {
 
     /**
      * Unpacks {@code archive} (plain or compressed) on top of {@code parentChainId}, unless a layer
-     * with the resulting chain id exists already, and returns the layer. The uncompressed layer tar
-     * is kept beside the unpacked tree (see {@link #tar}).
+     * with the resulting chain id exists already, and returns the layer. The tar-split metadata of
+     * the uncompressed layer tar is kept beside the unpacked tree (see {@link #openTar}).
      *
      * @throws EngineException NOT_FOUND if the parent layer is absent
      */
@@ -118,8 +128,8 @@ public final class LayerStore {
     public record Staged(Path dir, String diffId, long size) {}
 
     /**
-     * Unpacks {@code archive} into a temporary layer directory and keeps its uncompressed tar
-     * ({@code layer.tar}, whose sha256 is the diff id). Invisible to {@link #get} and {@link #list}.
+     * Unpacks {@code archive} into a temporary layer directory and records the tar-split metadata
+     * of its uncompressed tar (whose sha256 is the diff id). Invisible to {@link #get} and {@link #list}.
      */
     public Staged stage(InputStream archive) throws IOException {
         Path tmp = dir.resolve(TMP + UUID.randomUUID());
@@ -127,11 +137,13 @@ public final class LayerStore {
         try {
             Path diff = Files.createDirectories(tmp.resolve("diff"));
             Extraction x;
-            try (FileChannel ch = FileChannel.open(tmp.resolve(TAR), StandardOpenOption.CREATE_NEW,
+            try (FileChannel ch = FileChannel.open(tmp.resolve(SPLIT), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-                    OutputStream copy = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-                x = TarExtractor.extract(archive, diff, copy);
-                copy.flush();
+                    OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                    GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
+                x = TarExtractor.extract(archive, diff, new TarSplit.Recorder(gz, diff, tmp.resolve(SPILL)));
+                gz.finish();
+                file.flush();
                 ch.force(true);
             }
             ok = true;
@@ -145,7 +157,8 @@ public final class LayerStore {
 
     /**
      * Puts a prepared layer in place as the child of {@code parentChainId} and returns it. If the
-     * layer exists already, the existing one is kept (and given the prepared tar if it had none);
+     * layer exists already, the existing one is kept (and given the prepared tar-split metadata if
+     * it had none: the same tar unpacks to the same tree);
      * what is left of the staged directory is removed either way.
      */
     public Layer commit(Staged p, Optional<String> parentChainId) throws IOException {
@@ -178,12 +191,18 @@ public final class LayerStore {
                 // rename(2) onto the winner's non-empty directory: ENOTEMPTY, which the JDK does
                 // not map to DirectoryNotEmptyException. Lost the race, as above.
             }
-        } else if (!Files.exists(target.resolve(TAR)) && Files.exists(p.dir().resolve(TAR))) {
+        } else if (!Files.exists(target.resolve(SPLIT)) && Files.exists(p.dir().resolve(SPLIT))) {
             try {
-                Files.move(p.dir().resolve(TAR), target.resolve(TAR), StandardCopyOption.ATOMIC_MOVE);
+                // a spill directory without metadata is a crash's leftover: nothing reads it
+                AtomicFiles.deleteTree(target.resolve(SPILL));
+                if (Files.isDirectory(p.dir().resolve(SPILL))) {
+                    Files.move(p.dir().resolve(SPILL), target.resolve(SPILL), StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(p.dir().resolve(SPLIT), target.resolve(SPLIT), StandardCopyOption.ATOMIC_MOVE);
                 AtomicFiles.syncDirectory(target);
+                Files.deleteIfExists(target.resolve(LEGACY_TAR)); // migrated
             } catch (IOException raced) {
-                // removed or given a tar meanwhile: the tar is an optimisation only
+                // removed or given metadata meanwhile: the metadata is an optimisation only
             }
         }
     }
@@ -194,12 +213,140 @@ public final class LayerStore {
     }
 
     /**
-     * The layer's uncompressed tar as it was unpacked (sha256 = diff id), if it was kept: layers
-     * unpacked before berth kept tars have none, and are re-archived from their tree instead.
+     * The layer's uncompressed tar exactly as it was unpacked (sha256 = diff id), rebuilt from its
+     * tar-split metadata and its tree (or read from the {@code layer.tar} an earlier berth kept);
+     * empty when the layer or its metadata is absent (layers unpacked before berth kept either:
+     * re-archive their tree instead). The stream checks itself: a tree file that is missing or of
+     * another size fails the read at once, and a stream whose sha256 is not the diff id throws
+     * {@link TarSplit.MismatchException} at its end instead of ending; callers then fall back to
+     * re-archiving the tree.
      */
-    public Optional<Path> tar(String chainId) {
-        Path t = layerDir(chainId).resolve(TAR);
-        return Files.isRegularFile(t) ? Optional.of(t) : Optional.empty();
+    public Optional<InputStream> openTar(String chainId) throws IOException {
+        Optional<Layer> layer = get(chainId);
+        if (layer.isEmpty()) {
+            return Optional.empty();
+        }
+        Path d = layerDir(chainId);
+        Digest diffId = Digest.parse(layer.get().diffId());
+        InputStream meta;
+        try {
+            meta = Files.newInputStream(d.resolve(SPLIT));
+        } catch (NoSuchFileException e) {
+            try {
+                return Optional.of(TarSplit.verified(Files.newInputStream(d.resolve(LEGACY_TAR)), diffId));
+            } catch (NoSuchFileException none) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(TarSplit.assemble(new GZIPInputStream(meta, 1 << 16), layer.get().diffDir(),
+                    d.resolve(SPILL), diffId));
+        } catch (IOException e) {
+            meta.close();
+            throw e instanceof TarSplit.MismatchException ? e
+                    : new TarSplit.MismatchException("tar-split metadata of " + chainId + " is unreadable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The length of the layer's original tar if {@link #openTar} can rebuild it, known before
+     * rebuilding it (a tar entry's header comes before its content): judged from the metadata and
+     * lstat of the tree's files, and only when a file's status changed after the layer was
+     * unpacked, by rebuilding it once and checking the diff id. Empty when there is nothing to
+     * rebuild from; {@link TarSplit.MismatchException} when the tree no longer gives the diff id.
+     */
+    public Optional<Long> originalTarSize(String chainId) throws IOException {
+        Optional<Layer> layer = get(chainId);
+        if (layer.isEmpty()) {
+            return Optional.empty();
+        }
+        Path d = layerDir(chainId);
+        Path split = d.resolve(SPLIT);
+        java.nio.file.attribute.FileTime recordedAt;
+        InputStream meta;
+        try {
+            recordedAt = Files.getLastModifiedTime(split);
+            meta = Files.newInputStream(split);
+        } catch (NoSuchFileException e) {
+            try {
+                return Optional.of(Files.size(d.resolve(LEGACY_TAR)));
+            } catch (NoSuchFileException none) {
+                return Optional.empty();
+            }
+        }
+        long size;
+        try {
+            size = TarSplit.scan(new GZIPInputStream(meta, 1 << 16), layer.get().diffDir(), d.resolve(SPILL), recordedAt);
+        } catch (IOException e) {
+            meta.close();
+            throw e instanceof TarSplit.MismatchException ? e
+                    : new TarSplit.MismatchException("tar-split metadata of " + chainId + " is unreadable: " + e.getMessage());
+        }
+        if (size >= 0) {
+            return Optional.of(size);
+        }
+        try (InputStream in = openTar(chainId).orElseThrow(() -> new NoSuchFileException(split.toString()))) {
+            return Optional.of(in.transferTo(OutputStream.nullOutputStream())); // throws at the end on a mismatch
+        }
+    }
+
+    /**
+     * Replaces the {@code layer.tar} that berth kept before tar-split by tar-split metadata, for
+     * one layer: the metadata is recorded from the tar (the tree is not unpacked again) and
+     * checked by rebuilding the tar from it before the tar is deleted. Returns the bytes freed; 0
+     * when there was nothing to migrate or the tar does not rebuild from its tree (it is kept).
+     * Callers keep layer removal out meanwhile.
+     */
+    public long migrateLegacyTar(String chainId) throws IOException {
+        Optional<Layer> layer = get(chainId);
+        Path d = layerDir(chainId);
+        Path legacy = d.resolve(LEGACY_TAR);
+        if (layer.isEmpty() || !Files.exists(legacy) || Files.exists(d.resolve(SPLIT))) {
+            return 0;
+        }
+        Digest diffId = Digest.parse(layer.get().diffId());
+        Path tmp = d.resolve(SPLIT + ".tmp");
+        try {
+            Digest recorded;
+            try (InputStream tar = new java.io.BufferedInputStream(Files.newInputStream(legacy), 1 << 16);
+                    FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE);
+                    OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                    GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
+                recorded = TarExtractor.record(tar, new TarSplit.Recorder(gz, layer.get().diffDir(), d.resolve(SPILL)));
+                gz.finish();
+                file.flush();
+                ch.force(true);
+            }
+            if (!recorded.equals(diffId)) {
+                return 0; // the kept tar is not the layer's: leave both alone
+            }
+            try (InputStream in = TarSplit.assemble(new GZIPInputStream(Files.newInputStream(tmp), 1 << 16),
+                    layer.get().diffDir(), d.resolve(SPILL), diffId)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (TarSplit.MismatchException e) {
+                return 0; // e.g. a name the tar holds twice: the tree lacks the first content
+            }
+            long freed = Files.size(legacy) - Files.size(tmp);
+            Files.move(tmp, d.resolve(SPLIT), StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.syncDirectory(d);
+            Files.deleteIfExists(legacy); // (a re-unpack of the layer may have replaced it meanwhile)
+            return freed;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Chain ids of layers that still have a {@code layer.tar} and no tar-split metadata. */
+    public List<String> legacyTars() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String chain : list()) {
+            Path d = layerDir(chain);
+            if (Files.exists(d.resolve(LEGACY_TAR)) && !Files.exists(d.resolve(SPLIT))) {
+                out.add(chain);
+            }
+        }
+        return out;
     }
 
     /** Chain ids of every layer present. */

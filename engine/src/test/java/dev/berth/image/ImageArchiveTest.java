@@ -128,20 +128,47 @@ class ImageArchiveTest {
     }
 
     @Test
-    void saveThenLoadGivesTheSameIdsAndKeepsTheLayerTar() throws Exception {
+    void saveThenLoadGivesTheSameIdsAndKeepsTarSplitMetadataNotTheTar() throws Exception {
         String id = importImage(a, "busybox");
         byte[] archive = save(a, "busybox");
         LoadResult r = b.load(new ByteArrayInputStream(archive));
         assertThat(r.messages()).containsExactly("Loaded image: busybox:latest");
         assertThat(b.inspect("busybox").id()).isEqualTo(id);
         assertThat(b.inspect("busybox").size()).isEqualTo(2);
-        assertThat(b.layers().tar(b.inspect("busybox").chainIds().getFirst())).isPresent();
+        Path layerDir = rootB.resolve("layers").resolve(b.inspect("busybox").chainIds().getFirst().substring(7));
+        assertThat(layerDir.resolve("tar-split.gz")).isRegularFile();
+        assertThat(layerDir.resolve("layer.tar")).doesNotExist();
+        assertThat(b.layers().openTar(b.inspect("busybox").chainIds().getFirst()).orElseThrow().readAllBytes())
+                .isEqualTo(rootfs);
         assertThat(b.inspect("busybox").layerDirs().getFirst().resolve("bin/sh")).exists();
         // again: same image, nothing new
         assertThat(b.load(new ByteArrayInputStream(archive)).images()).extracting(LoadResult.LoadedImage::id)
                 .containsExactly(id);
         // and back out of b byte-identical
         assertThat(save(b, "busybox")).isEqualTo(archive);
+    }
+
+    @Test
+    void aLayerWhoseTreeChangedIsSavedReArchivedAndSaysSo() throws Exception {
+        String id = importImage(a, "busybox");
+        Image img = a.inspect("busybox");
+        Files.writeString(img.layerDirs().getFirst().resolve("bin/sh"), "#?"); // same size, other bytes
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        byte[] archive;
+        System.setErr(new java.io.PrintStream(said, true, StandardCharsets.UTF_8));
+        try {
+            archive = save(a, "busybox");
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains("layer " + img.chainIds().getFirst()
+                + " does not rebuild its original tar", "saving it re-archived from its tree, under a new diff id");
+        LoadResult r = b.load(new ByteArrayInputStream(archive));
+        Image loaded = b.inspect("busybox");
+        assertThat(r.images().getFirst().id()).isEqualTo(loaded.id()).isNotEqualTo(id);
+        assertThat(loaded.config().rootfs().diffIds()).doesNotContain(img.config().rootfs().diffIds().getFirst());
+        assertThat(Files.readString(loaded.layerDirs().getFirst().resolve("bin/sh"))).isEqualTo("#?");
     }
 
     @Test
@@ -179,10 +206,10 @@ class ImageArchiveTest {
     }
 
     @Test
-    void layersWithoutAKeptTarAreReArchived() throws Exception {
+    void layersWithoutTarSplitMetadataAreReArchived() throws Exception {
         String id = importImage(a, "busybox");
         Image img = a.inspect("busybox");
-        Files.delete(rootA.resolve("layers").resolve(img.chainIds().getFirst().substring(7)).resolve("layer.tar"));
+        Files.delete(rootA.resolve("layers").resolve(img.chainIds().getFirst().substring(7)).resolve("tar-split.gz"));
         byte[] archive = save(a, "busybox");
         LoadResult r = b.load(new ByteArrayInputStream(archive));
         // a tree re-archived is another tar, so another diff id and image id; the content is the same
@@ -226,13 +253,8 @@ class ImageArchiveTest {
         assertThat(r.messages()).containsExactly("Loaded image: example.com/app:v1");
         Image img = b.inspect("example.com/app:v1");
         assertThat(img.id()).isEqualTo(Digest.sha256(config).toString());
-        assertThat(b.layers().tar(img.chainIds().getFirst()).map(p -> {
-            try {
-                return Files.readAllBytes(p);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        })).hasValueSatisfying(t -> assertThat(t).isEqualTo(rootfs)); // kept uncompressed
+        assertThat(b.layers().openTar(img.chainIds().getFirst()).orElseThrow().readAllBytes())
+                .isEqualTo(rootfs); // the uncompressed tar, rebuilt
         List<HistoryItem> h = b.history("example.com/app:v1");
         assertThat(h).hasSize(1);
         assertThat(h.getFirst()).isEqualTo(new HistoryItem(img.id(), 1704067200L, "ADD rootfs",

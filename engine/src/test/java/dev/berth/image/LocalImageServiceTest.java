@@ -213,6 +213,92 @@ class LocalImageServiceTest {
         assertThat(images.list(true, Map.of())).isEmpty();
     }
 
+    /** A blob, stored as pull stores it, with the row that describes it when {@code diffId} is given. */
+    private String blob(String content, String diffId) throws Exception {
+        String d = images.content().write(new ByteArrayInputStream(content.getBytes()), Optional.empty()).toString();
+        if (diffId != null) {
+            images.distribution().addBlob(new DistributionStore.LayerBlob(diffId, d,
+                    "application/vnd.docker.image.rootfs.diff.tar.gzip", content.length(), "example.com/x"));
+        }
+        return d;
+    }
+
+    @Test
+    void removalCollectsBlobsNoImageNeedsAndTheStartSweepTheRest() throws Exception {
+        String keep = importBusybox("keep", "CMD [\"keep\"]");
+        String gone = images.importImage(new ByteArrayInputStream(new TestTar().file("other", "x", 0644).bytes()),
+                Optional.of("gone"), List.of(), "");
+        String keepDiff = images.inspect("keep").config().rootfs().diffIds().getFirst();
+        String goneDiff = images.inspect("gone").config().rootfs().diffIds().getFirst();
+        String sharedLayer = blob("shared layer", keepDiff);
+        String goneLayer = blob("gone layer", goneDiff);
+        String goneManifest = blob("gone manifest", null);
+        db.transaction(c -> {
+            images.distribution().addManifest(c, new DistributionStore.ImageManifest(gone, goneManifest,
+                    "application/vnd.docker.distribution.manifest.v2+json"));
+            return null;
+        });
+        // the config blob of each image is stored under its id, as pull stores it
+        byte[] goneConfig = db.read(c -> images.imageStore().get(c, gone).orElseThrow().config());
+        images.content().write(new ByteArrayInputStream(goneConfig), Optional.of(Digest.parse(gone)));
+        String orphan = blob("written, then the daemon died before its row", null);
+        assertThat(images.content().list()).hasSize(5);
+
+        images.remove("gone", false, false);
+        assertThat(images.content().list()).extracting(Digest::toString)
+                .containsExactlyInAnyOrder(sharedLayer); // the orphan too: no row names it
+        assertThat(images.distribution().blobsOf(goneDiff)).isEmpty();
+        assertThat(images.distribution().manifestOf(gone)).isEmpty();
+        assertThat(images.distribution().blobsOf(keepDiff)).hasSize(1);
+
+        // a crash between a blob's write and its row: the next start removes the file, and partial
+        // downloads older than a day, but keeps recent ones (a pull resumes from them)
+        String crashed = blob("crashed", null);
+        Path partial = Files.createDirectories(root.resolve("blobs/partial"));
+        Path stale = Files.writeString(partial.resolve("a".repeat(64)), "old");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(25))));
+        Path fresh = Files.writeString(partial.resolve("b".repeat(64)), "resumable");
+        Path pushTmp = Files.writeString(root.resolve("blobs/.push-123.tar.gz"), "half a gzip");
+        LocalImageService restarted = new LocalImageService(root, db);
+        assertThat(restarted.content().list()).extracting(Digest::toString).containsExactly(sharedLayer)
+                .doesNotContain(crashed, orphan);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(pushTmp).doesNotExist();
+
+        restarted.remove("keep", false, false);
+        assertThat(restarted.content().list()).isEmpty();
+        assertThat(keep).isNotNull();
+    }
+
+    @Test
+    void layerTarsOfAnEarlierBerthAreReplacedByTarSplitAtStart() throws Exception {
+        importBusybox("busybox");
+        Path layer = root.resolve("layers").resolve(images.inspect("busybox").chainIds().getFirst().substring(7));
+        Files.delete(layer.resolve("tar-split.gz"));
+        Files.write(layer.resolve("layer.tar"), rootfs); // as berth kept it before tar-split
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true));
+        try {
+            LocalImageService restarted = new LocalImageService(root, db);
+            for (int i = 0; i < 200 && Files.exists(layer.resolve("layer.tar")); i++) {
+                Thread.sleep(25);
+            }
+            assertThat(layer.resolve("layer.tar")).doesNotExist();
+            assertThat(layer.resolve("tar-split.gz")).isRegularFile();
+            assertThat(restarted.layers().openTar(restarted.inspect("busybox").chainIds().getFirst()).orElseThrow()
+                    .readAllBytes()).isEqualTo(rootfs);
+            for (int i = 0; i < 200 && !said.toString().contains("freed"); i++) {
+                Thread.sleep(25);
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(said.toString()).contains("berthd: replaced the layer.tar of 1 layer by tar-split metadata");
+    }
+
     @Test
     void survivesReopening() {
         String id = importBusybox("busybox");

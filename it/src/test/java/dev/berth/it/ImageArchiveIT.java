@@ -155,6 +155,16 @@ class ImageArchiveIT {
                 .isEqualTo(ok(a.docker("image", "inspect", "-f", "{{.RootFS.Layers}}", "busybox")).stdout());
         // loaded images run
         assertThat(ok(b.docker("run", "--rm", "save-rt:1", "echo", "loaded")).stdout()).isEqualTo("loaded\n");
+        // b keeps tar-split metadata, not the tar, and saves the very same bytes back
+        for (String l : storeListing(b)) {
+            if (l.startsWith("layers/")) {
+                assertThat(b.dataRoot.resolve(l).resolve("tar-split.gz")).isRegularFile();
+                assertThat(b.dataRoot.resolve(l).resolve("layer.tar")).doesNotExist();
+            }
+        }
+        Path back = work.resolve("rt-back.tar");
+        ok(b.docker("save", "-o", back.toString(), "save-rt:1"));
+        assertThat(back).hasSameBinaryContentAs(tar);
         // after rmi, load through stdin brings back the same id; -q still names the image
         ok(a.docker("rmi", "save-rt:1"));
         assertThat(ok(Cmd.run(List.of("bash", "-c", "docker -H " + a.host + " load -q < " + tar))).stdout()).isEqualTo("Loaded image: save-rt:1\n");

@@ -440,4 +440,91 @@ class RegistryIT {
             assertThat(inspect("{{.Id}}", proxy.host() + "/gone:v1")).isEqualTo(img.configDigest());
         }
     }
+
+    /** File names in a directory of the data root (empty if it is absent). */
+    private List<String> names(String dir) throws IOException {
+        Path p = d.dataRoot.resolve(dir);
+        if (!Files.isDirectory(p)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.map(x -> x.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Digests (hex) of a manifest's config and layers, as the registry serves it. */
+    private List<String> manifestBlobs(String ref) {
+        Cmd.Result raw = Cmd.run(List.of("skopeo", "inspect", "--raw", "--creds", USER + ":" + PASS, "--cert-dir",
+                certsD.resolve(host).toString(), "docker://" + host + "/" + ref));
+        assertThat(raw.code()).as(raw.toString()).isZero();
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"digest\"\\s*:\\s*\"sha256:([a-f0-9]{64})\"")
+                .matcher(raw.stdout());
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    @Order(9)
+    void layersKeepTarSplitNotTarsAndRemovalTakesBlobsAlong() throws Exception {
+        berth(Map.of(), PASS, "login", "-u", USER, "--password-stdin", host);
+        assertThat(berth("pull", host + "/multi:v1").code()).isZero();
+        assertThat(berth("pull", "--platform", "linux/amd64", host + "/multiarch:v1").code()).isZero();
+        String multi = inspect("{{.Id}}", host + "/multi:v1");
+        List<String> multiBlobs = manifestBlobs("multi:v1"); // config, then layers (busybox first)
+        assertThat(multiBlobs).hasSize(5);
+        String base = multiBlobs.get(1);
+        // every layer keeps small tar-split metadata, never a second copy of its tar
+        for (String layer : names("layers")) {
+            List<String> files = names("layers/" + layer);
+            assertThat(files).as(layer).contains("diff", "layer.json", "tar-split.gz").doesNotContain("layer.tar");
+            assertThat(Files.size(d.dataRoot.resolve("layers/" + layer + "/tar-split.gz"))).isLessThan(64 * 1024);
+        }
+        assertThat(names("blobs/sha256")).containsAll(multiBlobs);
+
+        // save rebuilds the original tars: loaded again, the image has the same id
+        Path saved = tmp.resolve("multi-saved.tar");
+        Cmd.Result save = berth("save", "-o", saved.toString(), host + "/multi:v1");
+        assertThat(save.code()).as(save.toString()).isZero();
+
+        // removed: its config, manifest and own layer blobs go; the base layer's blob stays, as
+        // multiarch (amd64) is built on the same busybox layer
+        Cmd.Result rmi = berth("rmi", "-f", multi);
+        assertThat(rmi.code()).as(rmi.toString()).isZero();
+        List<String> left = names("blobs/sha256");
+        assertThat(left).contains(base).doesNotContainAnyElementsOf(multiBlobs.subList(2, 5)).doesNotContain(multiBlobs.getFirst());
+        String arch = inspect("{{.Id}}", host + "/multiarch:v1");
+        assertThat(left).contains(arch.substring(7));
+
+        Cmd.Result load = berth("load", "-i", saved.toString());
+        assertThat(load.code()).as(load.toString()).isZero();
+        assertThat(inspect("{{.Id}}", host + "/multi:v1")).isEqualTo(multi);
+
+        // push after pull, and after the removal above, still gives the manifest the registry has
+        // for amd64 (the pulled image's blobs, shared base included, were kept and are reused)
+        Cmd.Result index = Cmd.run(List.of("skopeo", "inspect", "--raw", "--creds", USER + ":" + PASS, "--cert-dir",
+                certsD.resolve(host).toString(), "docker://" + host + "/multiarch:v1"));
+        String amd64 = null;
+        for (var m : dev.berth.common.Json.MAPPER.readTree(index.stdout()).path("manifests")) {
+            if (m.path("platform").path("architecture").asString().equals("amd64")) {
+                amd64 = m.path("digest").asString();
+            }
+        }
+        assertThat(amd64).as(index.toString()).startsWith("sha256:");
+        assertThat(berth("tag", host + "/multiarch:v1", host + "/archcopy:v1").code()).isZero();
+        Cmd.Result push = berth("push", host + "/archcopy:v1");
+        assertThat(push.code()).as(push.toString()).isZero();
+        assertThat(push.stdout()).contains("v1: digest: " + amd64);
+
+        // nothing left but what remaining images need: after prune -a, no image and no blob
+        assertThat(berth("ps", "-a", "-q").stdout()).isEmpty();
+        Cmd.Result prune = berth("image", "prune", "-a", "-f");
+        assertThat(prune.code()).as(prune.toString()).isZero();
+        assertThat(berth("images", "-a", "-q").stdout()).isEmpty();
+        assertThat(names("blobs/sha256")).isEmpty();
+        assertThat(names("layers")).isEmpty();
+        assertThat(names("blobs").stream().filter(n -> n.startsWith(".push-"))).isEmpty();
+    }
 }

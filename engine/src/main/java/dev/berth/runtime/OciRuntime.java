@@ -70,6 +70,9 @@ public final class OciRuntime {
 
     /** Deletes the runtime's record of the container; a container it does not know is fine. */
     public void delete(String id) {
+        if (!java.nio.file.Files.exists(stateRoot.resolve(id))) {
+            return; // the runtime holds no state for it: spare a process start (run --rm used to spawn three)
+        }
         try {
             run("delete", List.of("delete", "--force", id));
         } catch (EngineException e) {

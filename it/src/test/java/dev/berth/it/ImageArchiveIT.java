@@ -139,8 +139,9 @@ class ImageArchiveIT {
         // the berth CLI prints the same
         assertThat(ok(berth(a, "image", "history", "--no-trunc", "-H=false", "--format", "{{.ID}}|{{.Size}}", "busybox"))
                 .stdout()).isEqualTo(bb + "|" + size + "\n");
+        // same columns; their widths follow the CREATED texts, which may tick over ("59 seconds ago")
         assertThat(ok(berth(a, "history", "busybox")).stdout().lines().findFirst().orElseThrow())
-                .isEqualTo(lines.getFirst());
+                .matches("IMAGE {10}CREATED +CREATED BY +SIZE +COMMENT");
     }
 
     @Test

@@ -108,16 +108,7 @@ public final class TarSplit {
 
                 @Override
                 public long skip(long n) throws IOException {
-                    byte[] buf = new byte[8192];
-                    long done = 0;
-                    while (done < n) {
-                        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                        if (r < 0) {
-                            break;
-                        }
-                        done += r;
-                    }
-                    return done;
+                    return skipByReading(this, n);
                 }
 
                 @Override
@@ -350,16 +341,7 @@ public final class TarSplit {
 
             @Override
             public long skip(long n) throws IOException {
-                byte[] buf = new byte[8192]; // read, never skip: every byte must be hashed
-                long done = 0;
-                while (done < n) {
-                    int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                    if (r < 0) {
-                        break;
-                    }
-                    done += r;
-                }
-                return done;
+                return skipByReading(this, n);
             }
 
             @Override
@@ -532,5 +514,19 @@ public final class TarSplit {
                 meta.close();
             }
         }
+    }
+
+    /** Skips by reading, never seeking: every byte must pass through the digest on the way. */
+    private static long skipByReading(InputStream in, long n) throws IOException {
+        byte[] buf = new byte[8192];
+        long done = 0;
+        while (done < n) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, n - done));
+            if (r < 0) {
+                break;
+            }
+            done += r;
+        }
+        return done;
     }
 }

@@ -98,38 +98,8 @@ final class DistributionStore {
      */
     Set<String> prune(Connection c, Set<String> imageIds, Set<String> diffIds) throws SQLException {
         Set<String> keep = new HashSet<>();
-        try (PreparedStatement q = c.prepareStatement("SELECT image_id, digest FROM image_manifests");
-                PreparedStatement del = c.prepareStatement("DELETE FROM image_manifests WHERE image_id = ?");
-                ResultSet rs = q.executeQuery()) {
-            Set<String> gone = new HashSet<>();
-            while (rs.next()) {
-                if (imageIds.contains(rs.getString(1))) {
-                    keep.add(rs.getString(2));
-                } else {
-                    gone.add(rs.getString(1));
-                }
-            }
-            for (String id : gone) {
-                del.setString(1, id);
-                del.executeUpdate();
-            }
-        }
-        try (PreparedStatement q = c.prepareStatement("SELECT diff_id, digest FROM layer_blobs");
-                PreparedStatement del = c.prepareStatement("DELETE FROM layer_blobs WHERE diff_id = ?");
-                ResultSet rs = q.executeQuery()) {
-            Set<String> gone = new HashSet<>();
-            while (rs.next()) {
-                if (diffIds.contains(rs.getString(1))) {
-                    keep.add(rs.getString(2));
-                } else {
-                    gone.add(rs.getString(1));
-                }
-            }
-            for (String id : gone) {
-                del.setString(1, id);
-                del.executeUpdate();
-            }
-        }
+        pruneRows(c, "image_manifests", "image_id", imageIds, keep);
+        pruneRows(c, "layer_blobs", "diff_id", diffIds, keep);
         return keep;
     }
 
@@ -144,5 +114,25 @@ final class DistributionStore {
                 }
             }
         });
+    }
+
+    /** Deletes the rows of {@code table} whose {@code key} is not in {@code live}; adds the kept rows' digests to {@code keep}. */
+    private static void pruneRows(Connection c, String table, String key, Set<String> live, Set<String> keep) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT " + key + ", digest FROM " + table);
+                PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE " + key + " = ?");
+                ResultSet rs = q.executeQuery()) {
+            Set<String> gone = new HashSet<>();
+            while (rs.next()) {
+                if (live.contains(rs.getString(1))) {
+                    keep.add(rs.getString(2));
+                } else {
+                    gone.add(rs.getString(1));
+                }
+            }
+            for (String id : gone) {
+                del.setString(1, id);
+                del.executeUpdate();
+            }
+        }
     }
 }

@@ -1,10 +1,14 @@
 package dev.berth.cli;
 
-import dev.berth.api.http.HttpServer;
-import dev.berth.api.http.Router;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,42 +42,77 @@ public final class AotTraining {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("berth-aot-");
         Path socket = dir.resolve("train.sock");
-        Router router = new Router()
-                .get("/_ping", ex -> ex.respondBytes(200, "text/plain", "OK".getBytes(StandardCharsets.UTF_8)))
-                .head("/_ping", ex -> ex.respond(200))
-                .get("/version", ex -> ex.respondBytes(200, "application/json", bytes(VERSION)))
-                .get("/containers/json", ex -> ex.respondBytes(200, "application/json", bytes("[" + CONTAINER + "]")))
-                .get("/images/json", ex -> ex.respondBytes(200, "application/json", bytes("[" + IMAGE + "]")))
-                .get("/containers/{id}/json", ex -> ex.respondBytes(404, "application/json",
-                        bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")))
-                .post("/containers/create", ex -> ex.respondBytes(404, "application/json",
-                        bytes("{\"message\":\"No such image: busybox:latest\"}")))
-                .post("/containers/{id}/{verb}", ex -> ex.respondBytes(404, "application/json",
-                        bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")))
-                .delete("/containers/{id}", ex -> ex.respondBytes(404, "application/json",
-                        bytes("{\"message\":\"No such container: " + ex.pathParam("id") + "\"}")));
-        try (HttpServer server = new HttpServer(router)) {
-            server.listenUnix(socket, 0600);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread daemon = Thread.ofPlatform().daemon().start(() -> serve(server));
             Map<String, String> env = Map.of("BERTH_HOST", "unix://" + socket);
             PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
             for (List<String> cmd : List.of(
                     List.of("ps"), List.of("ps", "-a", "-q"), List.of("ps", "--format", "table {{.Names}}\t{{.Status}}"),
                     List.of("ps", "--format", "{{json .}}"), List.of("images"), List.of("version"),
                     List.of("inspect", "nosuch"), List.of("container", "ls", "-f", "label=tier"),
-                    // run and create parse a hundred options: the costliest start-up there is
+                    // run and create declare a hundred flags: the costliest start-up there is
                     List.of("run", "--pull", "never", "--rm", "-e", "A=1", "-l", "k=v", "-w", "/tmp", "busybox", "true"),
                     List.of("run", "-d", "--pull", "never", "--name", "web", "-p", "8080:80", "busybox", "sleep", "1"),
                     List.of("create", "--pull", "never", "-it", "busybox", "sh"),
                     List.of("exec", "web", "true"), List.of("logs", "-f", "web"), List.of("stop", "web"),
-                    List.of("rm", "-f", "web"), List.of("start", "-a", "web"))) {
+                    List.of("rm", "-f", "web"), List.of("start", "-a", "web"), List.of("ps", "--nope"))) {
                 for (int i = 0; i < 3; i++) {
                     BerthCli.execute(cmd.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), sink, sink, env);
                 }
             }
+            daemon.interrupt();
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /**
+     * The stand-in daemon: one canned reply per request, then close. Plain JDK sockets, not the api
+     * module's server, so that no server-side class (nor Jackson) ends up in the CLI's cache, which
+     * loads every class it holds at each start.
+     */
+    private static void serve(ServerSocketChannel server) {
+        while (true) {
+            try (SocketChannel c = server.accept()) {
+                String head = readHead(c);
+                String[] line = head.substring(0, Math.max(0, head.indexOf('\r'))).split(" ");
+                String[] reply = reply(line[0], line.length > 1 ? line[1].replaceFirst("^/v[0-9.]+", "") : "/");
+                byte[] body = bytes(reply[1]);
+                String status = reply[0].equals("200") ? "200 OK" : "404 Not Found";
+                c.write(ByteBuffer.wrap(bytes("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\nConnection: close\r\n\r\n")));
+                c.write(ByteBuffer.wrap(body));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** The request head and as much of a body as arrived with it (the replies ignore bodies). */
+    private static String readHead(SocketChannel c) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);
+        StringBuilder sb = new StringBuilder();
+        while (sb.indexOf("\r\n\r\n") < 0 && c.read(b) > 0) {
+            b.flip();
+            sb.append(StandardCharsets.UTF_8.decode(b));
+            b.clear();
+        }
+        return sb.toString();
+    }
+
+    private static String[] reply(String method, String path) {
+        String p = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        String missing = "{\"message\":\"No such container: web\"}";
+        if (method.equals("GET") && p.equals("/_ping")) return new String[] {"200", "OK"};
+        if (method.equals("GET") && p.equals("/version")) return new String[] {"200", VERSION};
+        if (method.equals("GET") && p.equals("/containers/json")) return new String[] {"200", "[" + CONTAINER + "]"};
+        if (method.equals("GET") && p.equals("/images/json")) return new String[] {"200", "[" + IMAGE + "]"};
+        if (method.equals("POST") && p.equals("/containers/create")) {
+            return new String[] {"404", "{\"message\":\"No such image: busybox:latest\"}"};
+        }
+        return new String[] {"404", missing};
     }
 
     private static byte[] bytes(String s) {

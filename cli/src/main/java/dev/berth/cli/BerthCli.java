@@ -37,16 +37,12 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * {@code berth}: Docker's CLI over the Engine API. Only the command being run is registered with
- * picocli (found by peeking at argv), so start-up inspects one command class, not thirty.
+ * {@code berth}: Docker's CLI over the Engine API. Only the command being run is built: its
+ * {@link Verb#define} declares its flags into a {@link Spec}, which parses argv the way docker/cli does.
  */
-@Command(name = "berth", description = "A self-sufficient runtime for containers", synopsisSubcommandLabel = "COMMAND")
-public final class BerthCli implements Runnable {
+public final class BerthCli {
     static final List<String> TOP = List.of("run", "create", "start", "attach", "exec", "stop", "restart", "kill", "rm",
             "ps", "logs", "inspect", "wait", "import", "images", "tag", "rmi", "version", "info", "rename", "pause",
             "unpause", "top", "port", "container", "image", "pull", "push", "login", "logout", "save", "load", "history");
@@ -54,43 +50,9 @@ public final class BerthCli implements Runnable {
             "rm", "ls", "logs", "inspect", "wait", "prune", "rename", "pause", "unpause", "top", "port");
     static final List<String> IMAGE = List.of("ls", "inspect", "tag", "rm", "prune", "import", "pull", "push", "save",
             "load", "history");
+    static final String VERSION = "berth version 0.1.0";
 
-    @Option(names = {"-H", "--host"}, description = "Daemon socket to connect to (env BERTH_HOST)")
-    String host;
-
-    @Option(names = {"-D", "--debug"}, description = "Enable debug mode")
-    boolean debug;
-
-    @Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
-
-    @Option(names = {"-v", "--version"}, description = "Print version information and quit")
-    boolean version;
-
-    private CommandLine self;
-
-    @Override
-    public void run() {
-        if (version) {
-            Context.current().out().println("berth version 0.1.0");
-            return;
-        }
-        self.usage(Context.current().out());
-    }
-
-    /** Group commands: {@code berth container VERB}, {@code berth image VERB}. */
-    @Command(name = "container", description = "Manage containers", synopsisSubcommandLabel = "COMMAND")
-    static final class Group implements Runnable {
-        @Option(names = "--help", usageHelp = true, description = "Print usage")
-        boolean help;
-
-        CommandLine self;
-
-        @Override
-        public void run() {
-            self.usage(Context.current().out());
-        }
-    }
+    private BerthCli() {}
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
@@ -101,40 +63,116 @@ public final class BerthCli implements Runnable {
         } finally {
             out.flush();
         }
-        System.exit(rc);
+        // halt, not exit: the CLI has no shutdown hooks, and exit's Runtime.exit logging costs a few ms of start-up
+        Runtime.getRuntime().halt(rc);
+    }
+
+    /** The options before the command, as docker's. */
+    private static final class Globals {
+        String host;
+        boolean version;
+        List<String> rest = List.of();
+
+        Spec spec() {
+            return new Spec("berth").about("A self-sufficient runtime for containers").flagsBeforeArgs()
+                    .bool("-D, --debug", "Enable debug mode", v -> {})
+                    .string("-H, --host", "Daemon socket to connect to (env BERTH_HOST)", v -> host = v)
+                    .string("-l, --log-level", "Set the logging level (\"debug\", \"info\", \"warn\", \"error\", \"fatal\")", v -> {})
+                    .bool("-v, --version", "Print version information and quit", v -> version = v)
+                    .args("COMMAND", 0, Spec.MANY, a -> rest = a);
+        }
     }
 
     /** Runs one command line; the exit code follows Docker's (125 for flag errors). */
     public static int execute(String[] args, java.io.InputStream in, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
-        BerthCli root = new BerthCli();
-        CommandLine cl = new CommandLine(root);
-        root.self = cl;
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        String[] verbs = peekVerbs(args);
-        register(cl, verbs[0], verbs[1]);
-        // after register: picocli applies this to the subcommands present when it is called, so
-        // `exec c sh -c x` leaves -c to the command instead of parsing it as an option
-        cl.setStopAtPositional(true);
-        cl.setExecutionStrategy(parsed -> {
-            String h = root.host != null ? root.host : env.getOrDefault("BERTH_HOST", "");
+        try {
+            Globals g = new Globals();
+            Spec root = g.spec();
+            root.parse(args, 0);
+            if (g.version) {
+                out.println(VERSION);
+                return 0;
+            }
+            if (root.helpRequested() || g.rest.isEmpty()) {
+                out.print(rootUsage(root));
+                return 0;
+            }
+            String[] rest = g.rest.toArray(String[]::new);
+            String verb = rest[0];
+            if (!TOP.contains(verb)) return unknown(err, "berth " + verb, "berth");
+            int next = 1;
+            String path = "berth " + verb;
+            Verb command;
+            if (verb.equals("container") || verb.equals("image")) {
+                List<String> subs = verb.equals("container") ? CONTAINER : IMAGE;
+                String sub = rest.length > 1 ? canonical(verb, rest[1]) : null;
+                if (sub == null || sub.equals("--help") || sub.equals("-h")) {
+                    out.print(groupUsage(verb, subs));
+                    return 0;
+                }
+                if (!subs.contains(sub)) return unknown(err, path + " " + rest[1], path);
+                path += " " + rest[1];
+                next = 2;
+                command = verb.equals("container") ? containerVerb(sub) : imageVerb(sub);
+            } else {
+                command = topVerb(verb);
+            }
+            Spec spec = new Spec(path);
+            command.define(spec);
+            spec.parse(rest, next);
+            if (spec.helpRequested()) {
+                out.print(spec.usage());
+                return 0;
+            }
+            String h = g.host != null ? g.host : env.getOrDefault("BERTH_HOST", "");
             if (h.isEmpty()) h = Context.DEFAULT_HOST;
             if (!h.contains("://")) h = h.startsWith("/") ? "unix://" + h : "tcp://" + h;
-            Context.install(new Context(h, in, out, err, env));
-            return new CommandLine.RunLast().execute(parsed);
-        });
-        cl.setParameterExceptionHandler((ex, a) -> {
-            CommandLine c = ex.getCommandLine();
-            err.println("berth: " + ex.getMessage());
-            err.println();
-            err.println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for more information");
-            return 125;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            Context ctx = new Context(h, in, out, err, env);
+            Context.install(ctx);
+            return command.run(ctx);
+        } catch (UsageException e) {
+            err.println(e.render());
+            return e.code();
+        } catch (Exception e) {
             out.flush();
-            return report(ex, err);
-        });
-        return cl.execute(args);
+            return report(e, err);
+        }
+    }
+
+    private static int unknown(PrintStream err, String what, String parent) {
+        err.println("berth: unknown command: " + what + "\n\nRun '" + parent + " --help' for more information");
+        return 1;
+    }
+
+    private static String rootUsage(Spec root) {
+        StringBuilder sb = new StringBuilder("\nUsage:  berth [OPTIONS] COMMAND\n\n").append(root.description()).append("\n\n");
+        sb.append("Management Commands:\n");
+        sb.append(commandTable(List.of("container", "image"), v -> v.equals("container") ? "Manage containers" : "Manage images"));
+        sb.append("\nCommands:\n");
+        List<String> verbs = TOP.stream().filter(v -> !v.equals("container") && !v.equals("image")).sorted().toList();
+        sb.append(commandTable(verbs, v -> describe(topVerb(v))));
+        sb.append("\nGlobal Options:\n").append(Spec.flagTable(root.flags()));
+        return sb.append("\nRun 'berth COMMAND --help' for more information on a command.\n").toString();
+    }
+
+    private static String groupUsage(String group, List<String> subs) {
+        StringBuilder sb = new StringBuilder("\nUsage:  berth " + group + " COMMAND\n\n")
+                .append(group.equals("container") ? "Manage containers" : "Manage images").append("\n\nCommands:\n");
+        sb.append(commandTable(subs, s -> describe(group.equals("container") ? containerVerb(s) : imageVerb(s))));
+        return sb.append("\nRun 'berth " + group + " COMMAND --help' for more information on a command.\n").toString();
+    }
+
+    private static String describe(Verb v) {
+        Spec s = new Spec("");
+        v.define(s);
+        return s.description();
+    }
+
+    private static String commandTable(List<String> names, java.util.function.Function<String, String> about) {
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) sb.append("  ").append(n).append(" ".repeat(width - n.length() + 4)).append(about.apply(n)).append('\n');
+        return sb.toString();
     }
 
     /** Maps an exception to Docker's message and exit code. */
@@ -167,75 +205,18 @@ public final class BerthCli implements Runnable {
         }
     }
 
-    /** The first one or two words of argv that are not root options: {verb, subverb}. */
-    static String[] peekVerbs(String[] args) {
-        String verb = null, sub = null;
-        int i = 0;
-        for (; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-H") || a.equals("--host")) {
-                i++;
-            } else if (!a.startsWith("-")) {
-                verb = a;
-                break;
-            }
-        }
-        if (verb != null && (verb.equals("container") || verb.equals("image"))) {
-            for (i++; i < args.length; i++) {
-                if (!args[i].startsWith("-")) {
-                    sub = args[i];
-                    break;
-                }
-            }
-        }
-        return new String[] {verb, sub};
-    }
-
-    private static void register(CommandLine cl, String verb, String sub) {
-        if (verb != null && TOP.contains(verb)) {
-            add(cl, verb, sub);
-        } else {
-            for (String v : TOP) add(cl, v, null);
-        }
-    }
-
-    private static void add(CommandLine cl, String verb, String sub) {
-        if (verb.equals("container") || verb.equals("image")) {
-            Group g = new Group();
-            CommandLine gl = new CommandLine(g);
-            g.self = gl;
-            gl.getCommandSpec().name(verb).usageMessage().description(verb.equals("container") ? "Manage containers" : "Manage images");
-            List<String> subs = verb.equals("container") ? CONTAINER : IMAGE;
-            String canonical = sub == null ? null : canonical(verb, sub);
-            for (String s : subs) {
-                if (canonical == null || !subs.contains(canonical) || s.equals(canonical)) {
-                    Object cmd = verb.equals("container") ? containerVerb(s) : imageVerb(s);
-                    gl.addSubcommand(s, cmd, aliases(verb, s));
-                }
-            }
-            cl.addSubcommand(verb, gl);
-            return;
-        }
-        cl.addSubcommand(verb, topVerb(verb));
-    }
-
+    /** Docker's aliases in the groups: container ps/list = ls, container remove and image rmi/remove = rm. */
     private static String canonical(String group, String sub) {
         return switch (sub) {
-            case "ps", "list" -> "ls";
-            case "remove", "rmi" -> "rm";
+            case "list" -> "ls";
+            case "ps" -> group.equals("container") ? "ls" : sub;
+            case "remove" -> "rm";
+            case "rmi" -> group.equals("image") ? "rm" : sub;
             default -> sub;
         };
     }
 
-    private static String[] aliases(String group, String s) {
-        return switch (s) {
-            case "ls" -> group.equals("container") ? new String[] {"ps", "list"} : new String[] {"list"};
-            case "rm" -> group.equals("container") ? new String[] {"remove"} : new String[] {"rmi", "remove"};
-            default -> new String[0];
-        };
-    }
-
-    private static Object topVerb(String v) {
+    private static Verb topVerb(String v) {
         return switch (v) {
             case "ps" -> new PsCommand();
             case "images" -> new ImagesCommand();
@@ -256,7 +237,7 @@ public final class BerthCli implements Runnable {
         };
     }
 
-    private static Object containerVerb(String v) {
+    private static Verb containerVerb(String v) {
         return switch (v) {
             case "run" -> new RunCommand();
             case "create" -> new CreateCommand();
@@ -281,7 +262,7 @@ public final class BerthCli implements Runnable {
         };
     }
 
-    private static Object imageVerb(String v) {
+    private static Verb imageVerb(String v) {
         return switch (v) {
             case "ls" -> new ImagesCommand();
             case "inspect" -> new ImageInspectCommand();

@@ -3,11 +3,12 @@ package dev.berth.cli;
 import dev.berth.api.http.ClientResponse;
 import dev.berth.api.http.Hijacked;
 import dev.berth.api.http.HttpClient;
-import dev.berth.common.Json;
+import dev.berth.common.json.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * The Engine API as the CLI uses it. Every error status becomes an
@@ -32,7 +33,7 @@ public final class Daemon {
 
     /** POST with an optional JSON body; returns the JSON answer (a missing node when empty). */
     public JsonNode post(Query q, Object body) throws IOException {
-        byte[] b = body == null ? null : Json.MAPPER.writeValueAsBytes(body);
+        byte[] b = body == null ? null : JsonWriter.write(body).getBytes(StandardCharsets.UTF_8);
         return http.send("POST", q.toString(), b == null ? null : JSON, b).orThrow().json();
     }
 
@@ -42,13 +43,13 @@ public final class Daemon {
 
     /** A request whose answer is read as a stream (logs, wait, import progress). */
     public ClientResponse stream(String method, Query q, Object jsonBody) throws IOException {
-        byte[] b = jsonBody == null ? null : Json.MAPPER.writeValueAsBytes(jsonBody);
+        byte[] b = jsonBody == null ? null : JsonWriter.write(jsonBody).getBytes(StandardCharsets.UTF_8);
         return http.send(method, q.toString(), b == null ? null : JSON, b).orThrow();
     }
 
     /** A request with extra headers (X-Registry-Auth) whose answer is read as a stream (pull, push). */
     public ClientResponse stream(String method, Query q, Map<String, String> headers, Object jsonBody) throws IOException {
-        byte[] b = jsonBody == null ? null : Json.MAPPER.writeValueAsBytes(jsonBody);
+        byte[] b = jsonBody == null ? null : JsonWriter.write(jsonBody).getBytes(StandardCharsets.UTF_8);
         Map<String, String> h = new java.util.HashMap<>(headers);
         if (b != null) h.putAll(JSON);
         return http.send(method, q.toString(), h, b).orThrow();
@@ -60,7 +61,7 @@ public final class Daemon {
     }
 
     public Hijacked hijack(Query q, Object jsonBody) throws IOException {
-        byte[] b = jsonBody == null ? null : Json.MAPPER.writeValueAsBytes(jsonBody);
+        byte[] b = jsonBody == null ? null : JsonWriter.write(jsonBody).getBytes(StandardCharsets.UTF_8);
         return http.hijack("POST", q.toString(), b == null ? null : JSON, b);
     }
 }

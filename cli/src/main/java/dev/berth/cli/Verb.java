@@ -2,19 +2,21 @@ package dev.berth.cli;
 
 import dev.berth.api.http.HttpStatusException;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-/** Base of every command: runs against {@link Context#current()} and returns the exit code. */
-public abstract class Verb implements Callable<Integer> {
-    @picocli.CommandLine.Option(names = "--help", usageHelp = true, description = "Print usage")
-    boolean help;
-
-    @Override
-    public final Integer call() throws Exception {
-        return run(Context.current());
-    }
+/** Base of every command: declares its flags and arguments, then runs and returns the exit code. */
+public abstract class Verb {
+    /** Declares the description, flags and arguments; the sinks fill this command's fields. */
+    protected abstract void define(Spec s);
 
     protected abstract int run(Context ctx) throws Exception;
+
+    /** Parses {@code args} into a new spec named {@code path}; for tests and {@link BerthCli}. */
+    public final Spec parse(String path, String... args) {
+        Spec s = new Spec(path);
+        define(s);
+        s.parse(args, 0);
+        return s;
+    }
 
     /** One action per target, like docker stop/rm/kill.... */
     @FunctionalInterface

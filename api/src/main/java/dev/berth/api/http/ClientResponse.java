@@ -1,13 +1,12 @@
 package dev.berth.api.http;
 
-import dev.berth.common.Json;
+import dev.berth.common.json.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A response whose body is read on demand, so a stream ({@code logs -f}, events, pull progress) can be
@@ -121,16 +120,13 @@ public final class ClientResponse implements AutoCloseable {
         return new String(bytes(), StandardCharsets.UTF_8);
     }
 
-    /** The body as a JSON tree; an empty body is a missing node. */
+    /**
+     * The body as a JSON tree; an empty body is a missing node. The client's tree, not Jackson's:
+     * clients start often and Jackson's mapper is most of a short command's start-up (ADR 0003).
+     */
     public JsonNode json() throws IOException {
         byte[] b = bytes();
-        return b.length == 0 ? Json.MAPPER.missingNode() : Json.MAPPER.readTree(b);
-    }
-
-    /** The body as {@code type}; null if empty. */
-    public <T> T json(Class<T> type) throws IOException {
-        byte[] b = bytes();
-        return b.length == 0 ? null : Json.MAPPER.readValue(b, type);
+        return b.length == 0 ? JsonNode.missing() : JsonNode.parse(b);
     }
 
     /**
@@ -150,7 +146,7 @@ public final class ClientResponse implements AutoCloseable {
         String text = new String(body, StandardCharsets.UTF_8).trim();
         if (text.startsWith("{")) {
             try {
-                JsonNode message = Json.MAPPER.readTree(body).get("message");
+                JsonNode message = JsonNode.parse(body).get("message");
                 if (message != null && message.isString()) {
                     return message.asString();
                 }

@@ -4,20 +4,26 @@ import dev.berth.api.http.Hijacked;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code attach}: joins a running container's stdio; exits with its code, or 0 on detach. */
-@Command(name = "attach", description = "Attach local standard input, output, and error streams to a running container")
 public final class AttachCommand extends Verb {
-    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container") String detachKeys;
-    @Option(names = "--no-stdin", description = "Do not attach STDIN") boolean noStdin;
-    @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", description = "Proxy all received signals to the process") boolean sigProxy = true;
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
+    String detachKeys;
+    boolean noStdin;
+    boolean sigProxy = true;
+    String container;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Attach local standard input, output, and error streams to a running container");
+        s.string("--detach-keys", "Override the key sequence for detaching a container", v -> detachKeys = v);
+        s.bool("--no-stdin", "Do not attach STDIN", v -> noStdin = v);
+        s.bool("--sig-proxy", "Proxy all received signals to the process", v -> sigProxy = v);
+        s.args("CONTAINER", 1, 1, a -> container = a.get(0));
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -3,19 +3,25 @@ package dev.berth.cli.container;
 import dev.berth.cli.Context;
 import dev.berth.cli.Prompt;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Filters;
 import dev.berth.cli.format.Units;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
-@Command(name = "prune", description = "Remove all stopped containers")
 public final class ContainerPruneCommand extends Verb {
-    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation") boolean force;
-    @Option(names = "--filter", description = "Provide filter values (e.g. \"until=<timestamp>\")") List<String> filter = new ArrayList<>();
+    boolean force;
+    List<String> filter = new ArrayList<>();
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Remove all stopped containers");
+        s.bool("-f, --force", "Do not prompt for confirmation", v -> force = v);
+        s.list("--filter", "Provide filter values (e.g. \"until=<timestamp>\")", filter);
+        s.args("", 0, 0, a -> {});
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import dev.berth.cli.image.PullCommand;
 import dev.berth.oci.ImageReference;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** Steps shared by run, create, start and attach. */
 final class Containers {

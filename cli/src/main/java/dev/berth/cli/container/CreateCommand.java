@@ -3,16 +3,21 @@ package dev.berth.cli.container;
 import dev.berth.api.http.HttpStatusException;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code create}: the create half of run; prints the full id. */
-@Command(name = "create", description = "Create a new container")
 public final class CreateCommand extends Verb {
-    @Mixin public ContainerOptions o = new ContainerOptions();
+    public ContainerOptions o = new ContainerOptions();
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Create a new container");
+        o.define(s);
+        s.flagsBeforeArgs();
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

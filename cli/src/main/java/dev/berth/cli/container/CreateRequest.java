@@ -1,7 +1,6 @@
 package dev.berth.cli.container;
 
 import dev.berth.cli.format.Units;
-import dev.berth.common.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import dev.berth.common.json.ArrayNode;
+import dev.berth.common.json.ObjectNode;
 
 /**
  * Turns {@code run}/{@code create} flags into the body of {@code POST /containers/create}: the
@@ -32,7 +31,7 @@ public final class CreateRequest {
      */
     public static Request build(ContainerOptions o, boolean forRun, boolean detach,
                                 Function<String, String> env, Function<String, List<String>> readFile) {
-        ObjectNode b = Json.object();
+        ObjectNode b = new ObjectNode();
         boolean attachStdin = o.attach.stream().anyMatch(a -> a.equalsIgnoreCase("stdin"));
         boolean attachStdout = o.attach.stream().anyMatch(a -> a.equalsIgnoreCase("stdout"));
         boolean attachStderr = o.attach.stream().anyMatch(a -> a.equalsIgnoreCase("stderr"));
@@ -139,7 +138,7 @@ public final class CreateRequest {
     }
 
     private static ObjectNode hostConfig(ContainerOptions o, List<String> binds, Map<String, List<PortSpecs.Mapping>> bindings) {
-        ObjectNode h = Json.object();
+        ObjectNode h = new ObjectNode();
         putStrings(h, "Binds", binds);
         if (o.logDriver != null || !o.logOpt.isEmpty()) {
             ObjectNode lc = h.putObject("LogConfig");
@@ -247,7 +246,7 @@ public final class CreateRequest {
     }
 
     static ObjectNode restartPolicy(String s) {
-        ObjectNode r = Json.object();
+        ObjectNode r = new ObjectNode();
         int colon = s.indexOf(':');
         String name = colon < 0 ? s : s.substring(0, colon);
         switch (name) {
@@ -277,7 +276,7 @@ public final class CreateRequest {
             long soft = Long.parseLong(v[0]);
             long hard = v.length > 1 ? Long.parseLong(v[1]) : soft;
             if (soft > hard) throw new IllegalArgumentException("ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
-            return Json.object().put("Name", s.substring(0, eq)).put("Hard", hard).put("Soft", soft);
+            return new ObjectNode().put("Name", s.substring(0, eq)).put("Hard", hard).put("Soft", soft);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid ulimit argument: " + s);
         }

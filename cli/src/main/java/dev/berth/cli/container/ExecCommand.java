@@ -4,34 +4,30 @@ import dev.berth.api.http.Hijacked;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import dev.berth.common.Json;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
+import dev.berth.common.json.ArrayNode;
+import dev.berth.common.json.ObjectNode;
 
 /** {@code exec}: create an exec instance, start it attached (or detached), exit with its code. */
-@Command(name = "exec", description = "Execute a command in a running container")
 public final class ExecCommand extends Verb {
-    @Option(names = {"-i", "--interactive"}, description = "Keep STDIN open even if not attached") boolean interactive;
-    @Option(names = {"-t", "--tty"}, description = "Allocate a pseudo-TTY") boolean tty;
-    @Option(names = {"-d", "--detach"}, description = "Detached mode: run command in the background") boolean detach;
-    @Option(names = {"-e", "--env"}, description = "Set environment variables") List<String> env = new ArrayList<>();
-    @Option(names = "--env-file", description = "Read in a file of environment variables") List<String> envFile = new ArrayList<>();
-    @Option(names = {"-u", "--user"}, description = "Username or UID (format: \"<name|uid>[:<group|gid>]\")") String user;
-    @Option(names = {"-w", "--workdir"}, description = "Working directory inside the container") String workdir;
-    @Option(names = "--privileged", description = "Give extended privileges to the command") boolean privileged;
-    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container") String detachKeys;
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND") List<String> command = new ArrayList<>();
+    boolean interactive;
+    boolean tty;
+    boolean detach;
+    List<String> env = new ArrayList<>();
+    List<String> envFile = new ArrayList<>();
+    String user;
+    String workdir;
+    boolean privileged;
+    String detachKeys;
+    String container;
+    List<String> command = new ArrayList<>();
 
     /** The body of POST /containers/{id}/exec. */
     ObjectNode body(Context ctx) {
-        ObjectNode b = Json.object();
+        ObjectNode b = new ObjectNode();
         b.put("User", user == null ? "" : user);
         b.put("Privileged", privileged);
         b.put("Tty", tty);
@@ -53,11 +49,27 @@ public final class ExecCommand extends Verb {
     }
 
     @Override
+    protected void define(Spec s) {
+        s.about("Execute a command in a running container");
+        s.bool("-i, --interactive", "Keep STDIN open even if not attached", v -> interactive = v);
+        s.bool("-t, --tty", "Allocate a pseudo-TTY", v -> tty = v);
+        s.bool("-d, --detach", "Detached mode: run command in the background", v -> detach = v);
+        s.list("-e, --env", "Set environment variables", env);
+        s.list("--env-file", "Read in a file of environment variables", envFile);
+        s.string("-u, --user", "Username or UID (format: \"<name|uid>[:<group|gid>]\")", v -> user = v);
+        s.string("-w, --workdir", "Working directory inside the container", v -> workdir = v);
+        s.bool("--privileged", "Give extended privileges to the command", v -> privileged = v);
+        s.string("--detach-keys", "Override the key sequence for detaching a container", v -> detachKeys = v);
+        s.flagsBeforeArgs();
+        s.args("CONTAINER COMMAND [ARG...]", 2, Spec.MANY, a -> { container = a.get(0); command = new ArrayList<>(a.subList(1, a.size())); });
+    }
+
+    @Override
     protected int run(Context ctx) throws Exception {
         boolean stdin = interactive && !detach;
         if (tty && stdin && !Terminal.isTerminal()) throw new CliException(1, "the input device is not a TTY");
         String execId = ctx.daemon().post(Query.of("/containers/%s/exec", container), body(ctx)).path("Id").asString();
-        ObjectNode start = Json.object().put("Detach", detach).put("Tty", tty);
+        ObjectNode start = new ObjectNode().put("Detach", detach).put("Tty", tty);
         if (detach) {
             ctx.daemon().post(Query.of("/exec/%s/start", execId), start);
             return 0;

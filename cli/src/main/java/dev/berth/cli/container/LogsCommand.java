@@ -4,31 +4,40 @@ import dev.berth.api.http.ClientResponse;
 import dev.berth.api.http.StdCopy;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.ZoneId;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code logs}: the container's log, raw for a TTY container, demultiplexed otherwise. */
-@Command(name = "logs", description = "Fetch the logs of a container")
 public final class LogsCommand extends Verb {
-    @Option(names = {"-f", "--follow"}, description = "Follow log output") boolean follow;
-    @Option(names = {"-n", "--tail"}, description = "Number of lines to show from the end of the logs (default \"all\")") String tail = "all";
-    @Option(names = "--since", description = "Show logs since timestamp or relative (e.g. 42m for 42 minutes)") String since;
-    @Option(names = "--until", description = "Show logs before a timestamp or relative (e.g. 42m for 42 minutes)") String until;
-    @Option(names = {"-t", "--timestamps"}, description = "Show timestamps") boolean timestamps;
-    @Option(names = "--details", description = "Show extra details provided to logs") boolean details;
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
+    boolean follow;
+    String tail = "all";
+    String since;
+    String until;
+    boolean timestamps;
+    boolean details;
+    String container;
 
     Query query(String id, Instant now, ZoneId zone) {
         return Query.of("/containers/%s/logs", id).add("stdout", "1").add("stderr", "1")
                 .add("since", since == null ? null : Timestamps.parse(since, now, zone))
                 .add("until", until == null ? null : Timestamps.parse(until, now, zone))
                 .flag("timestamps", timestamps).flag("follow", follow).add("tail", tail).flag("details", details);
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Fetch the logs of a container");
+        s.bool("-f, --follow", "Follow log output", v -> follow = v);
+        s.string("-n, --tail", "Number of lines to show from the end of the logs (default \"all\")", v -> tail = v);
+        s.string("--since", "Show logs since timestamp or relative (e.g. 42m for 42 minutes)", v -> since = v);
+        s.string("--until", "Show logs before a timestamp or relative (e.g. 42m for 42 minutes)", v -> until = v);
+        s.bool("-t, --timestamps", "Show timestamps", v -> timestamps = v);
+        s.bool("--details", "Show extra details provided to logs", v -> details = v);
+        s.args("CONTAINER", 1, 1, a -> container = a.get(0));
     }
 
     @Override

@@ -1,16 +1,15 @@
 package dev.berth.cli.container;
 
 import dev.berth.cli.format.Units;
-import dev.berth.common.Json;
 import java.util.Locale;
-import tools.jackson.databind.node.ObjectNode;
+import dev.berth.common.json.ObjectNode;
 
 /** Docker's --mount CSV ({@code type=bind,source=/a,target=/b,readonly}) as a HostConfig.Mounts entry. */
 public final class MountSpec {
     private MountSpec() {}
 
     public static ObjectNode parse(String spec) {
-        ObjectNode m = Json.object();
+        ObjectNode m = new ObjectNode();
         String type = "volume";
         for (String field : spec.split(",")) {
             int eq = field.indexOf('=');
@@ -44,7 +43,7 @@ public final class MountSpec {
             }
         }
         if (!m.has("Target")) throw new IllegalArgumentException("invalid argument \"" + spec + "\" for \"--mount\" flag: target is required");
-        ObjectNode out = Json.object().put("Type", type);
+        ObjectNode out = new ObjectNode().put("Type", type);
         out.setAll(m);
         return out;
     }

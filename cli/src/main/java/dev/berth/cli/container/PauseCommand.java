@@ -2,14 +2,18 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "pause", description = "Pause all processes within one or more containers")
 public final class PauseCommand extends Verb {
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+    List<String> containers;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Pause all processes within one or more containers");
+        s.args("CONTAINER [CONTAINER...]", 1, Spec.MANY, a -> containers = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -2,19 +2,23 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code port}: published ports from inspect's NetworkSettings.Ports. */
-@Command(name = "port", description = "List port mappings or a specific mapping for the container")
 public final class PortCommand extends Verb {
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PRIVATE_PORT[/PROTO]") String privatePort;
+    String container;
+    String privatePort;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("List port mappings or a specific mapping for the container");
+        s.args("CONTAINER [PRIVATE_PORT[/PROTO]]", 1, 2, a -> { container = a.get(0); privatePort = a.size() > 1 ? a.get(1) : null; });
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

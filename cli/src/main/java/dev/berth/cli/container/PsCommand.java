@@ -2,6 +2,7 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Filters;
 import dev.berth.cli.format.Formatter;
@@ -9,22 +10,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
-@Command(name = "ps", description = "List containers")
 public final class PsCommand extends Verb {
     static final String DEFAULT = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}";
 
-    @Option(names = {"-a", "--all"}, description = "Show all containers (default shows just running)") boolean all;
-    @Option(names = {"-q", "--quiet"}, description = "Only display container IDs") boolean quiet;
-    @Option(names = {"-n", "--last"}, description = "Show n last created containers (includes all states)") int last = -1;
-    @Option(names = {"-l", "--latest"}, description = "Show the latest created container (includes all states)") boolean latest;
-    @Option(names = {"-s", "--size"}, description = "Display total file sizes") boolean size;
-    @Option(names = "--no-trunc", description = "Don't truncate output") boolean noTrunc;
-    @Option(names = {"-f", "--filter"}, description = "Filter output based on conditions provided") List<String> filter = new ArrayList<>();
-    @Option(names = "--format", description = "Format output using a custom template") String format;
+    boolean all;
+    boolean quiet;
+    int last = -1;
+    boolean latest;
+    boolean size;
+    boolean noTrunc;
+    List<String> filter = new ArrayList<>();
+    String format;
 
     Query query() {
         int limit = latest && last == -1 ? 1 : last;
@@ -39,6 +37,20 @@ public final class PsCommand extends Verb {
         if (quiet) return "{{.ID}}";
         if (format != null && !format.isEmpty() && !format.equals("table")) return format;
         return size ? DEFAULT + "\\t{{.Size}}" : DEFAULT;
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("List containers");
+        s.bool("-a, --all", "Show all containers (default shows just running)", v -> all = v);
+        s.bool("-q, --quiet", "Only display container IDs", v -> quiet = v);
+        s.integer("-n, --last", "Show n last created containers (includes all states)", v -> last = v);
+        s.bool("-l, --latest", "Show the latest created container (includes all states)", v -> latest = v);
+        s.bool("-s, --size", "Display total file sizes", v -> size = v);
+        s.bool("--no-trunc", "Don't truncate output", v -> noTrunc = v);
+        s.list("-f, --filter", "Filter output based on conditions provided", filter);
+        s.string("--format", "Format output using a custom template", v -> format = v);
+        s.args("", 0, 0, a -> {});
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** One {@code ps} row: docker/cli's ContainerContext over a /containers/json entry. */
 public final class PsRow implements TemplateRow {

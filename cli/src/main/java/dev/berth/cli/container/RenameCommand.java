@@ -2,14 +2,18 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "rename", description = "Rename a container")
 public final class RenameCommand extends Verb {
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
-    @Parameters(index = "1", paramLabel = "NEW_NAME") String newName;
+    String container;
+    String newName;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Rename a container");
+        s.args("CONTAINER NEW_NAME", 2, 2, a -> { container = a.get(0); newName = a.get(1); });
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -2,17 +2,22 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "restart", description = "Restart one or more containers")
 public final class RestartCommand extends Verb {
-    @Option(names = {"-t", "--timeout", "--time"}, description = "Seconds to wait before killing the container") Integer timeout;
-    @Option(names = {"-s", "--signal"}, description = "Signal to send to the container") String signal;
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+    Integer timeout;
+    String signal;
+    List<String> containers;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Restart one or more containers");
+        s.integer("-t, --timeout, --time", "Seconds to wait before killing the container", v -> timeout = v);
+        s.string("-s, --signal", "Signal to send to the container", v -> signal = v);
+        s.args("CONTAINER [CONTAINER...]", 1, Spec.MANY, a -> containers = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

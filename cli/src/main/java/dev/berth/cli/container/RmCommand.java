@@ -2,18 +2,24 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", description = "Remove one or more containers")
 public final class RmCommand extends Verb {
-    @Option(names = {"-f", "--force"}, description = "Force the removal of a running container (uses SIGKILL)") boolean force;
-    @Option(names = {"-v", "--volumes"}, description = "Remove anonymous volumes associated with the container") boolean volumes;
-    @Option(names = {"-l", "--link"}, description = "Remove the specified link") boolean link;
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+    boolean force;
+    boolean volumes;
+    boolean link;
+    List<String> containers;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Remove one or more containers");
+        s.bool("-f, --force", "Force the removal of a running container (uses SIGKILL)", v -> force = v);
+        s.bool("-v, --volumes", "Remove anonymous volumes associated with the container", v -> volumes = v);
+        s.bool("-l, --link", "Remove the specified link", v -> link = v);
+        s.args("CONTAINER [CONTAINER...]", 1, Spec.MANY, a -> containers = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

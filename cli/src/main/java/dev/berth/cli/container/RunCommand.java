@@ -5,25 +5,31 @@ import dev.berth.api.http.HttpStatusException;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * {@code run}: create; then, unless detached, attach and register the wait before starting, so
  * no output and no exit is missed (docker/cli run.go); start; copy streams; exit with the
  * container's code.
  */
-@Command(name = "run", description = "Create and run a new container from an image")
 public final class RunCommand extends Verb {
-    @Mixin public ContainerOptions o = new ContainerOptions();
-    @Option(names = {"-d", "--detach"}, description = "Run container in background and print container ID") public boolean detach;
-    @Option(names = "--sig-proxy", arity = "0..1", defaultValue = "true", description = "Proxy received signals to the process") public boolean sigProxy = true;
+    public ContainerOptions o = new ContainerOptions();
+    public boolean detach;
+    public boolean sigProxy = true;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Create and run a new container from an image");
+        o.define(s);
+        s.flagsBeforeArgs();
+        s.bool("-d, --detach", "Run container in background and print container ID", v -> detach = v);
+        s.bool("--sig-proxy", "Proxy received signals to the process", v -> sigProxy = v);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -4,21 +4,27 @@ import dev.berth.api.http.Hijacked;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code start}: plain start of each container, or attach-then-start of one with -a/-i. */
-@Command(name = "start", description = "Start one or more stopped containers")
 public final class StartCommand extends Verb {
-    @Option(names = {"-a", "--attach"}, description = "Attach STDOUT/STDERR and forward signals") boolean attach;
-    @Option(names = {"-i", "--interactive"}, description = "Attach container's STDIN") boolean interactive;
-    @Option(names = "--detach-keys", description = "Override the key sequence for detaching a container") String detachKeys;
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+    boolean attach;
+    boolean interactive;
+    String detachKeys;
+    List<String> containers;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Start one or more stopped containers");
+        s.bool("-a, --attach", "Attach STDOUT/STDERR and forward signals", v -> attach = v);
+        s.bool("-i, --interactive", "Attach container's STDIN", v -> interactive = v);
+        s.string("--detach-keys", "Override the key sequence for detaching a container", v -> detachKeys = v);
+        s.args("CONTAINER [CONTAINER...]", 1, Spec.MANY, a -> containers = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

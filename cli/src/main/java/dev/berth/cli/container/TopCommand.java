@@ -2,18 +2,23 @@ package dev.berth.cli.container;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.TabWriter;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code top}: the daemon's ps output as a table (docker uses tabwriter(20, 1, 3)). */
-@Command(name = "top", description = "Display the running processes of a container")
 public final class TopCommand extends Verb {
-    @Parameters(index = "0", paramLabel = "CONTAINER") String container;
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ps OPTIONS") List<String> psArgs = List.of();
+    String container;
+    List<String> psArgs = List.of();
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Display the running processes of a container");
+        s.flagsBeforeArgs();
+        s.args("CONTAINER [ps OPTIONS]", 1, Spec.MANY, a -> { container = a.get(0); psArgs = List.copyOf(a.subList(1, a.size())); });
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

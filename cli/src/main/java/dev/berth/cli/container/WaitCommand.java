@@ -3,15 +3,19 @@ package dev.berth.cli.container;
 import dev.berth.api.http.HttpStatusException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code wait}: prints each container's exit code once it is not running. */
-@Command(name = "wait", description = "Block until one or more containers stop, then print their exit codes")
 public final class WaitCommand extends Verb {
-    @Parameters(arity = "1..*", paramLabel = "CONTAINER") List<String> containers;
+    List<String> containers;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Block until one or more containers stop, then print their exit codes");
+        s.args("CONTAINER [CONTAINER...]", 1, Spec.MANY, a -> containers = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

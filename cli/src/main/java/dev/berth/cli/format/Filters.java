@@ -1,5 +1,6 @@
 package dev.berth.cli.format;
 
+import dev.berth.common.json.JsonWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,41 +39,8 @@ public final class Filters {
         return args;
     }
 
-    /** The JSON for the {@code filters} query parameter (written by hand: no Jackson needed). */
+    /** The JSON for the {@code filters} query parameter: {@code {"name":{"web":true}}}. */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, Map<String, Boolean>> e : args.entrySet()) {
-            if (!first) sb.append(',');
-            first = false;
-            sb.append(quote(e.getKey())).append(":{");
-            boolean f2 = true;
-            for (String v : e.getValue().keySet()) {
-                if (!f2) sb.append(',');
-                f2 = false;
-                sb.append(quote(v)).append(":true");
-            }
-            sb.append('}');
-        }
-        return sb.append('}').toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return JsonWriter.write(args);
     }
 }

@@ -1,6 +1,6 @@
 package dev.berth.cli.format;
 
-import dev.berth.common.Json;
+import dev.berth.common.json.JsonWriter;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * How template values behave like Go values: printing ({@code fmt.Sprint}), truth, length,
@@ -165,7 +165,7 @@ final class GoValues {
 
     /** What Docker's {@code json} function prints (encoding/json, no HTML escaping, no newline). */
     static String json(Object v) {
-        return Json.MAPPER.writeValueAsString(toJsonable(v));
+        return JsonWriter.write(toJsonable(v));
     }
 
     private static Object toJsonable(Object v) {

@@ -7,7 +7,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * A parsed Go text/template (the subset Docker users write in {@code --format}). Immutable and

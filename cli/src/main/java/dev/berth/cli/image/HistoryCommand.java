@@ -2,29 +2,36 @@ package dev.berth.cli.image;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Formatter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code history IMAGE}: GET /images/{name}/history, printed as docker/cli's historyContext. */
-@Command(name = "history", description = "Show the history of an image")
 public final class HistoryCommand extends Verb {
     static final String DEFAULT = "table {{.ID}}\\t{{.CreatedSince}}\\t{{.CreatedBy}}\\t{{.Size}}\\t{{.Comment}}";
 
-    @Option(names = {"-H", "--human"}, arity = "0..1", fallbackValue = "true", defaultValue = "true",
-            description = "Print sizes and dates in human readable format") boolean human = true;
-    @Option(names = "--no-trunc", description = "Don't truncate output") boolean noTrunc;
-    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs") boolean quiet;
-    @Option(names = "--format", description = "Format output using a custom template") String format;
-    @Option(names = "--platform", description = "Show history for the given platform") String platform;
-    @Parameters(index = "0", paramLabel = "IMAGE") String image;
+    boolean human = true;
+    boolean noTrunc;
+    boolean quiet;
+    String format;
+    String platform;
+    String image;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Show the history of an image");
+        s.bool("-H, --human", "Print sizes and dates in human readable format", v -> human = v);
+        s.bool("--no-trunc", "Don't truncate output", v -> noTrunc = v);
+        s.bool("-q, --quiet", "Only show image IDs", v -> quiet = v);
+        s.string("--format", "Format output using a custom template", v -> format = v);
+        s.string("--platform", "Show history for the given platform", v -> platform = v);
+        s.args("IMAGE", 1, 1, a -> image = a.get(0));
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** One {@code history} row: docker/cli's historyContext. */
 public final class HistoryRow implements TemplateRow {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** One {@code images} row: docker/cli's imageContext (one per repository:tag). */
 public final class ImageRow implements TemplateRow {

@@ -2,6 +2,7 @@ package dev.berth.cli.image;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Filters;
 import dev.berth.cli.format.Formatter;
@@ -11,29 +12,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
-@Command(name = "images", description = "List images")
 public final class ImagesCommand extends Verb {
     static final String DEFAULT = "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
     static final String DIGESTS = "table {{.Repository}}\\t{{.Tag}}\\t{{.Digest}}\\t{{.ID}}\\t{{.CreatedSince}}\\t{{.Size}}";
 
-    @Option(names = {"-a", "--all"}, description = "Show all images (default hides intermediate images)") boolean all;
-    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs") boolean quiet;
-    @Option(names = "--no-trunc", description = "Don't truncate output") boolean noTrunc;
-    @Option(names = "--digests", description = "Show digests") boolean digests;
-    @Option(names = {"-f", "--filter"}, description = "Filter output based on conditions provided") List<String> filter = new ArrayList<>();
-    @Option(names = "--format", description = "Format output using a custom template") String format;
-    @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]") String reference;
+    boolean all;
+    boolean quiet;
+    boolean noTrunc;
+    boolean digests;
+    List<String> filter = new ArrayList<>();
+    String format;
+    String reference;
 
     Query query() {
         Filters f = Filters.parse(filter);
         if (reference != null) f.add("reference", reference);
         return Query.of("/images/json").flag("all", all).flag("digests", digests || (format != null && format.contains(".Digest")))
                 .add("filters", f.isEmpty() ? null : f.toJson());
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("List images");
+        s.bool("-a, --all", "Show all images (default hides intermediate images)", v -> all = v);
+        s.bool("-q, --quiet", "Only show image IDs", v -> quiet = v);
+        s.bool("--no-trunc", "Don't truncate output", v -> noTrunc = v);
+        s.bool("--digests", "Show digests", v -> digests = v);
+        s.list("-f, --filter", "Filter output based on conditions provided", filter);
+        s.string("--format", "Format output using a custom template", v -> format = v);
+        s.args("[REPOSITORY[:TAG]]", 0, 1, a -> reference = a.size() > 0 ? a.get(0) : null);
     }
 
     @Override

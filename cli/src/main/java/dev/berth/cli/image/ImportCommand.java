@@ -4,8 +4,8 @@ import dev.berth.api.http.ClientResponse;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import dev.berth.common.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,19 +15,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code import file|-|URL [REPO[:TAG]]}: POST /images/create?fromSrc=... with the tarball as body. */
-@Command(name = "import", description = "Import the contents from a tarball to create a filesystem image")
 public final class ImportCommand extends Verb {
-    @Option(names = {"-c", "--change"}, description = "Apply Dockerfile instruction to the created image") List<String> change = new ArrayList<>();
-    @Option(names = {"-m", "--message"}, description = "Set commit message for imported image") String message;
-    @Option(names = "--platform", description = "Set platform if server is multi-platform capable") String platform;
-    @Parameters(index = "0", paramLabel = "file|URL|-") String source;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "REPOSITORY[:TAG]") String reference;
+    List<String> change = new ArrayList<>();
+    String message;
+    String platform;
+    String source;
+    String reference;
 
     Query query() {
         boolean url = source.startsWith("http://") || source.startsWith("https://");
@@ -39,6 +35,15 @@ public final class ImportCommand extends Verb {
         q.add("message", message).add("platform", platform);
         for (String c : change) q.add("changes", c);
         return q;
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Import the contents from a tarball to create a filesystem image");
+        s.list("-c, --change", "Apply Dockerfile instruction to the created image", change);
+        s.string("-m, --message", "Set commit message for imported image", v -> message = v);
+        s.string("--platform", "Set platform if server is multi-platform capable", v -> platform = v);
+        s.args("file|URL|- [REPOSITORY[:TAG]]", 1, 2, a -> { source = a.get(0); reference = a.size() > 1 ? a.get(1) : null; });
     }
 
     @Override
@@ -60,7 +65,7 @@ public final class ImportCommand extends Verb {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) continue;
-                JsonNode m = Json.MAPPER.readTree(line);
+                JsonNode m = JsonNode.parse(line);
                 if (m.has("error")) throw new CliException(1, m.path("error").asString());
                 if (m.has("status") && !m.has("progressDetail") && !m.has("id")) ctx.out().println(m.path("status").asString());
             }

@@ -1,7 +1,6 @@
 package dev.berth.cli.image;
 
 import dev.berth.cli.CliException;
-import dev.berth.common.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * Renders a stream of Docker JSON messages as the docker CLI does: on a terminal, one line per
@@ -28,7 +27,7 @@ final class JsonMessages {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) continue;
-            JsonNode m = Json.MAPPER.readTree(line);
+            JsonNode m = JsonNode.parse(line);
             if (m.has("error") || m.has("errorDetail")) {
                 out.flush();
                 String msg = m.path("errorDetail").path("message").asString(m.path("error").asString(""));

@@ -4,8 +4,8 @@ import dev.berth.api.http.ClientResponse;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import dev.berth.common.Json;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -13,16 +13,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code load [-i FILE] [-q]}: POST /images/load with the archive (stdin by default) as body. */
-@Command(name = "load", description = "Load an image from a tar archive or STDIN")
 public final class LoadCommand extends Verb {
-    @Option(names = {"-i", "--input"}, description = "Read from tar archive file, instead of STDIN") String input;
-    @Option(names = {"-q", "--quiet"}, description = "Suppress the load output") boolean quiet;
-    @Option(names = "--platform", description = "Load only the given platform variant") String platform;
+    String input;
+    boolean quiet;
+    String platform;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Load an image from a tar archive or STDIN");
+        s.string("-i, --input", "Read from tar archive file, instead of STDIN", v -> input = v);
+        s.bool("-q, --quiet", "Suppress the load output", v -> quiet = v);
+        s.string("--platform", "Load only the given platform variant", v -> platform = v);
+        s.args("", 0, 0, a -> {});
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {
@@ -45,7 +51,7 @@ public final class LoadCommand extends Verb {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) continue;
-                JsonNode m = Json.MAPPER.readTree(line);
+                JsonNode m = JsonNode.parse(line);
                 if (m.has("error")) throw new CliException(1, m.path("error").asString());
                 if (m.has("stream")) ctx.out().print(m.path("stream").asString());
             }

@@ -3,23 +3,30 @@ package dev.berth.cli.image;
 import dev.berth.api.http.ClientResponse;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.registry.CredentialStore;
 import dev.berth.oci.ImageReference;
 import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pull [-a] [--platform P] [-q] NAME[:TAG|@DIGEST]}: POST /images/create?fromImage=...&tag=... */
-@Command(name = "pull", description = "Download an image from a registry")
 public final class PullCommand extends Verb {
-    @Option(names = {"-a", "--all-tags"}, description = "Download all tagged images in the repository") boolean all;
-    @Option(names = "--platform", description = "Set platform if server is multi-platform capable") String platform;
-    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
-    @Option(names = "--disable-content-trust", description = "Skip image verification (default true)", arity = "0..1") String contentTrust;
-    @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]") String name;
+    boolean all;
+    String platform;
+    boolean quiet;
+    boolean disableContentTrust = true; // accepted for compatibility: berth does not sign images
+    String name;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Download an image from a registry");
+        s.bool("-a, --all-tags", "Download all tagged images in the repository", v -> all = v);
+        s.string("--platform", "Set platform if server is multi-platform capable", v -> platform = v);
+        s.bool("-q, --quiet", "Suppress verbose output", v -> quiet = v);
+        s.bool("--disable-content-trust", "Skip image verification (default true)", v -> disableContentTrust = v);
+        s.args("NAME[:TAG|@DIGEST]", 1, 1, a -> name = a.get(0));
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -3,22 +3,28 @@ package dev.berth.cli.image;
 import dev.berth.api.http.ClientResponse;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.registry.CredentialStore;
 import dev.berth.oci.ImageReference;
 import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code push [-a] [-q] NAME[:TAG]}: POST /images/{name}/push?tag=... */
-@Command(name = "push", description = "Upload an image to a registry")
 public final class PushCommand extends Verb {
-    @Option(names = {"-a", "--all-tags"}, description = "Push all tags of an image to the repository") boolean all;
-    @Option(names = {"-q", "--quiet"}, description = "Suppress verbose output") boolean quiet;
-    @Option(names = "--disable-content-trust", description = "Skip image signing (default true)", arity = "0..1") String contentTrust;
-    @Parameters(index = "0", paramLabel = "NAME[:TAG]") String name;
+    boolean all;
+    boolean quiet;
+    boolean disableContentTrust = true; // accepted for compatibility: berth does not sign images
+    String name;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Upload an image to a registry");
+        s.bool("-a, --all-tags", "Push all tags of an image to the repository", v -> all = v);
+        s.bool("-q, --quiet", "Suppress verbose output", v -> quiet = v);
+        s.bool("--disable-content-trust", "Skip image signing (default true)", v -> disableContentTrust = v);
+        s.args("NAME[:TAG]", 1, 1, a -> name = a.get(0));
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

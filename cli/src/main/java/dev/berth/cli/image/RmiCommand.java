@@ -2,18 +2,23 @@ package dev.berth.cli.image;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
-@Command(name = "rmi", description = "Remove one or more images")
 public final class RmiCommand extends Verb {
-    @Option(names = {"-f", "--force"}, description = "Force removal of the image") boolean force;
-    @Option(names = "--no-prune", description = "Do not delete untagged parents") boolean noPrune;
-    @Parameters(arity = "1..*", paramLabel = "IMAGE") List<String> images;
+    boolean force;
+    boolean noPrune;
+    List<String> images;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Remove one or more images");
+        s.bool("-f, --force", "Force removal of the image", v -> force = v);
+        s.bool("--no-prune", "Do not delete untagged parents", v -> noPrune = v);
+        s.args("IMAGE [IMAGE...]", 1, Spec.MANY, a -> images = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -4,27 +4,33 @@ import dev.berth.api.http.ClientResponse;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code save [-o FILE] IMAGE...}: GET /images/get?names=... With {@code -o}, the archive goes to
  * a temporary file beside FILE that is renamed into place once complete, so a failed save leaves
  * no partial FILE (docker/cli's CopyToFile).
  */
-@Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default)")
 public final class SaveCommand extends Verb {
-    @Option(names = {"-o", "--output"}, description = "Write to a file, instead of STDOUT") String output;
-    @Option(names = "--platform", description = "Save only the given platform variant") List<String> platform;
-    @Parameters(arity = "1..*", paramLabel = "IMAGE") List<String> images;
+    String output;
+    List<String> platform = new ArrayList<>();
+    List<String> images;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Save one or more images to a tar archive (streamed to STDOUT by default)");
+        s.string("-o, --output", "Write to a file, instead of STDOUT", v -> output = v);
+        s.list("--platform", "Save only the given platform variant", platform);
+        s.args("IMAGE [IMAGE...]", 1, Spec.MANY, a -> images = a);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -2,15 +2,13 @@ package dev.berth.cli.image;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code tag SOURCE TARGET}: POST /images/{source}/tag?repo=&tag=. */
-@Command(name = "tag", description = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE")
 public final class TagCommand extends Verb {
-    @Parameters(index = "0", paramLabel = "SOURCE_IMAGE[:TAG]") String source;
-    @Parameters(index = "1", paramLabel = "TARGET_IMAGE[:TAG]") String target;
+    String source;
+    String target;
 
     /** Splits "repo[:tag]" (a colon after the last slash is the tag; a digest is not a tag). */
     static String[] repoTag(String ref) {
@@ -19,6 +17,12 @@ public final class TagCommand extends Verb {
         int colon = base.lastIndexOf(':');
         if (colon > base.lastIndexOf('/')) return new String[] {base.substring(0, colon), base.substring(colon + 1)};
         return new String[] {base, at >= 0 ? null : "latest"};
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE");
+        s.args("SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]", 2, 2, a -> { source = a.get(0); target = a.get(1); });
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.berth.cli.registry;
 
 import dev.berth.cli.CliException;
 import dev.berth.common.AtomicFiles;
-import dev.berth.common.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import dev.berth.common.json.JsonNode;
+import dev.berth.common.json.ObjectNode;
 
 /**
  * Registry credentials in a Docker-compatible {@code config.json}: {@code auths} entries with a
@@ -69,7 +68,7 @@ public final class CredentialStore {
                 if (r.out().contains("credentials not found")) return Optional.empty();
                 throw new CliException(1, "error getting credentials - err: exit status " + r.code() + ", out: `" + r.out().trim() + "`");
             }
-            JsonNode j = Json.MAPPER.readTree(r.out());
+            JsonNode j = JsonNode.parse(r.out());
             String user = j.path("Username").asString("");
             String secret = j.path("Secret").asString("");
             if (user.equals("<token>")) return Optional.of(new Auth("", "", secret, key));
@@ -104,11 +103,11 @@ public final class CredentialStore {
         ObjectNode auths = cfg.has("auths") && cfg.get("auths").isObject() ? (ObjectNode) cfg.get("auths") : cfg.putObject("auths");
         if (helper.isPresent()) {
             boolean token = !auth.identityToken().isEmpty();
-            ObjectNode in = Json.object();
+            ObjectNode in = new ObjectNode();
             in.put("ServerURL", key);
             in.put("Username", token ? "<token>" : auth.username());
             in.put("Secret", token ? auth.identityToken() : auth.password());
-            Helper.Result r = Helper.run(helper.get(), "store", Json.string(in));
+            Helper.Result r = Helper.run(helper.get(), "store", in.toString());
             if (r.code() != 0) {
                 throw new CliException(1, "Error saving credentials: error storing credentials - err: exit status " + r.code()
                         + ", out: `" + r.out().trim() + "`");
@@ -158,12 +157,12 @@ public final class CredentialStore {
     }
 
     public static String encode(Auth a) {
-        ObjectNode j = Json.object();
+        ObjectNode j = new ObjectNode();
         if (!a.username().isEmpty()) j.put("username", a.username());
         if (!a.password().isEmpty()) j.put("password", a.password());
         if (!a.identityToken().isEmpty()) j.put("identitytoken", a.identityToken());
         j.put("serveraddress", a.serverAddress());
-        return Base64.getUrlEncoder().encodeToString(Json.bytes(j));
+        return Base64.getUrlEncoder().encodeToString(j.toBytes());
     }
 
     private Optional<String> helperFor(ObjectNode cfg, String host) {
@@ -174,16 +173,16 @@ public final class CredentialStore {
     }
 
     private ObjectNode read() throws IOException {
-        if (!Files.exists(file)) return Json.object();
+        if (!Files.exists(file)) return new ObjectNode();
         byte[] b = Files.readAllBytes(file);
-        if (b.length == 0) return Json.object();
-        JsonNode j = Json.MAPPER.readTree(b);
-        return j.isObject() ? (ObjectNode) j : Json.object();
+        if (b.length == 0) return new ObjectNode();
+        JsonNode j = JsonNode.parse(b);
+        return j.isObject() ? (ObjectNode) j : new ObjectNode();
     }
 
     private void write(ObjectNode cfg) throws IOException {
         Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
+        AtomicFiles.write(file, (cfg.toPrettyString("\t") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {

@@ -3,28 +3,34 @@ package dev.berth.cli.registry;
 import dev.berth.cli.CliException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * {@code login [-u USER] [-p PASS | --password-stdin] [SERVER]}: the daemon checks the credentials
  * against the registry ({@code POST /auth}); the CLI stores them (or the identity token the
  * registry issued) in config.json or the configured credential helper.
  */
-@Command(name = "login", description = "Authenticate to a registry")
 public final class LoginCommand extends Verb {
-    @Option(names = {"-u", "--username"}, description = "Username") String username;
-    @Option(names = {"-p", "--password"}, description = "Password or Personal Access Token (PAT)") String password;
-    @Option(names = "--password-stdin", description = "Take the Password or Personal Access Token (PAT) from stdin") boolean passwordStdin;
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER") String server;
+    String username;
+    String password;
+    boolean passwordStdin;
+    String server;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Authenticate to a registry");
+        s.string("-u, --username", "Username", v -> username = v);
+        s.string("-p, --password", "Password or Personal Access Token (PAT)", v -> password = v);
+        s.bool("--password-stdin", "Take the Password or Personal Access Token (PAT) from stdin", v -> passwordStdin = v);
+        s.args("[SERVER]", 0, 1, a -> server = a.size() > 0 ? a.get(0) : null);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -1,14 +1,18 @@
 package dev.berth.cli.registry;
 
 import dev.berth.cli.Context;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code logout [SERVER]}: forgets the stored login (config.json entry or credential helper). */
-@Command(name = "logout", description = "Log out from a registry")
 public final class LogoutCommand extends Verb {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER") String server;
+    String server;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Log out from a registry");
+        s.args("[SERVER]", 0, 1, a -> server = a.size() > 0 ? a.get(0) : null);
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

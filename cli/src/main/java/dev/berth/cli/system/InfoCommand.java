@@ -2,14 +2,12 @@ package dev.berth.cli.system;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Template;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /** {@code info}: the daemon's /info in Docker's layout, or a --format template over it. */
-@Command(name = "info", description = "Display system-wide information")
 public final class InfoCommand extends Verb {
     static final String TEMPLATE = """
             Client:
@@ -42,7 +40,14 @@ public final class InfoCommand extends Verb {
              Debug Mode: {{.Debug}}
             """;
 
-    @Option(names = {"-f", "--format"}, description = "Format output using a custom template") String format;
+    String format;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Display system-wide information");
+        s.string("-f, --format", "Format output using a custom template", v -> format = v);
+        s.args("", 0, 0, a -> {});
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {

@@ -3,35 +3,40 @@ package dev.berth.cli.system;
 import dev.berth.api.http.HttpStatusException;
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.Functions;
 import dev.berth.cli.format.JsonIndent;
 import dev.berth.cli.format.Template;
 import dev.berth.cli.format.TemplateException;
-import dev.berth.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 /**
  * {@code inspect}: the daemon's JSON for containers, images, networks or volumes, printed as Docker
  * does (a 4-space indented array keeping the daemon's bytes), or through a -f template.
  */
-@Command(name = "inspect", description = "Return low-level information on Docker objects")
 public final class InspectCommand extends Verb {
     private final String fixedType;
 
-    @Option(names = {"-f", "--format"}, description = "Format output using a custom template") String format;
-    @Option(names = "--type", description = "Only inspect objects of the given type") String type;
-    @Option(names = {"-s", "--size"}, description = "Display total file sizes if the type is container") boolean size;
-    @Parameters(arity = "1..*", paramLabel = "NAME|ID") List<String> names;
+    String format;
+    String type;
+    boolean size;
+    List<String> names;
 
     public InspectCommand(String fixedType) {
         this.fixedType = fixedType;
+    }
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Return low-level information on Docker objects");
+        s.string("-f, --format", "Format output using a custom template", v -> format = v);
+        s.string("--type", "Only inspect objects of the given type", v -> type = v);
+        s.bool("-s, --size", "Display total file sizes if the type is container", v -> size = v);
+        s.args("NAME|ID [NAME|ID...]", 1, Spec.MANY, a -> names = a);
     }
 
     @Override
@@ -68,7 +73,7 @@ public final class InspectCommand extends Verb {
         if (tmpl != null) {
             for (String r : raws) {
                 try {
-                    out.append(tmpl.execute(Json.MAPPER.readTree(r), Functions.standard(), true)).append('\n');
+                    out.append(tmpl.execute(JsonNode.parse(r), Functions.standard(), true)).append('\n');
                 } catch (TemplateException e) {
                     ctx.out().print(out);
                     ctx.err().println("template parsing error: " + e.getMessage());

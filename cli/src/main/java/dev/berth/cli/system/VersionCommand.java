@@ -2,19 +2,16 @@ package dev.berth.cli.system;
 
 import dev.berth.cli.Context;
 import dev.berth.cli.Query;
+import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import dev.berth.cli.format.TabWriter;
 import dev.berth.cli.format.Template;
-import dev.berth.common.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import dev.berth.common.json.JsonNode;
+import dev.berth.common.json.ObjectNode;
 
 /** {@code version}: client and server versions, Docker's layout, or a --format template over {Client, Server}. */
-@Command(name = "version", description = "Show the Docker version information")
 public final class VersionCommand extends Verb {
     static final String CLIENT_VERSION = "0.1.0";
     static final String API_VERSION = "1.52";
@@ -38,12 +35,19 @@ public final class VersionCommand extends Verb {
             {{- end}}
             """;
 
-    @Option(names = {"-f", "--format"}, description = "Format output using a custom template") String format;
+    String format;
+
+    @Override
+    protected void define(Spec s) {
+        s.about("Show the Docker version information");
+        s.string("-f, --format", "Format output using a custom template", v -> format = v);
+        s.args("", 0, 0, a -> {});
+    }
 
     @Override
     protected int run(Context ctx) throws Exception {
         Map<String, Object> data = new LinkedHashMap<>();
-        ObjectNode client = Json.object().put("Version", CLIENT_VERSION).put("ApiVersion", API_VERSION)
+        ObjectNode client = new ObjectNode().put("Version", CLIENT_VERSION).put("ApiVersion", API_VERSION)
                 .put("DefaultAPIVersion", API_VERSION).put("JavaVersion", System.getProperty("java.version"))
                 .put("Os", "linux").put("Arch", arch()).put("Context", "default");
         data.put("Client", client);

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 class CreateRequestTest {
     static final Map<String, List<String>> FILES = Map.of(
@@ -16,9 +15,7 @@ class CreateRequestTest {
 
     static CreateRequest.Request run(String... args) {
         RunCommand cmd = new RunCommand();
-        CommandLine cl = new CommandLine(cmd);
-        cl.setStopAtPositional(true);
-        cl.parseArgs(args);
+        cmd.parse("berth run", args);
         return CreateRequest.build(cmd.o, true, cmd.detach, Map.of("PASS", "through", "HOME", "/root")::get, FILES::get);
     }
 

@@ -3,17 +3,15 @@ package dev.berth.cli.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cli.format.Formatter;
-import dev.berth.common.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 class PsTest {
     static final Instant NOW = Instant.ofEpochSecond(1_700_000_300L);
-    static final JsonNode C = Json.MAPPER.readTree("""
+    static final JsonNode C = JsonNode.parse("""
             {"Id":"0123456789abcdef0123","Names":["/web","/other/alias"],"Image":"busybox@sha256:abc",
              "Command":"sh -c 'while true; do sleep 1; done'","Created":1700000000,"State":"running","Status":"Up 5 minutes",
              "Ports":[{"IP":"0.0.0.0","PrivatePort":80,"PublicPort":8080,"Type":"tcp"},{"IP":"0.0.0.0","PrivatePort":81,"PublicPort":81,"Type":"tcp"},
@@ -25,7 +23,7 @@ class PsTest {
 
     static PsCommand parse(String... args) {
         PsCommand p = new PsCommand();
-        new CommandLine(p).parseArgs(args);
+        p.parse("berth ps", args);
         return p;
     }
 

@@ -3,12 +3,11 @@ package dev.berth.cli.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.common.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
+import dev.berth.common.json.JsonNode;
 
 class TemplateTest {
     record Port(String IP, int PrivatePort) {}
@@ -47,7 +46,7 @@ class TemplateTest {
     }
 
     static JsonNode json(String s) {
-        return Json.MAPPER.readTree(s);
+        return JsonNode.parse(s);
     }
 
     @Test

@@ -31,6 +31,13 @@ final class DaemonFixture implements AutoCloseable {
     private Process daemon;
     private final String runtime;
     private final String daemonJson;
+    private final MountNamespace namespace;
+
+    /**
+     * berthd runs in a private mount namespace after {@code setup} (a shell command) ran there, e.g.
+     * to show it a cgroup v2 only /sys/fs/cgroup. Its mounts and its containers' die with it.
+     */
+    record MountNamespace(String setup) {}
 
     DaemonFixture(String runtime) throws IOException {
         this(runtime, "{}");
@@ -38,9 +45,18 @@ final class DaemonFixture implements AutoCloseable {
 
     /** A daemon started with {@code daemonJson} as its daemon.json. */
     DaemonFixture(String runtime, String daemonJson) throws IOException {
+        this(runtime, daemonJson, (MountNamespace) null);
+    }
+
+    DaemonFixture(String runtime, MountNamespace namespace) throws IOException {
+        this(runtime, "{}", namespace);
+    }
+
+    private DaemonFixture(String runtime, String daemonJson, MountNamespace namespace) throws IOException {
         sweepStale();
         this.runtime = runtime;
         this.daemonJson = daemonJson;
+        this.namespace = namespace;
         root = Files.createTempDirectory("berth-it-");
         owner = FileChannel.open(root.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         owner.lock(); // held until this JVM ends: a sweep by another suite leaves this root alone
@@ -55,10 +71,16 @@ final class DaemonFixture implements AutoCloseable {
     void start() throws IOException {
         Path log = root.resolve("berthd.log");
         Files.writeString(root.resolve("daemon.json"), daemonJson);
-        daemon = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
+        List<String> cmd = new ArrayList<>();
+        if (namespace != null) {
+            // unshare and sh exec, so the pid stays berthd's
+            cmd.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", namespace.setup() + " && exec \"$@\"", "sh"));
+        }
+        cmd.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), "dev.berth.daemon.Berthd", "--data-root", dataRoot.toString(),
                 "--exec-root", execRoot.toString(), "-H", host, "--default-runtime", runtime,
-                "--config-file", root.resolve("daemon.json").toString())
+                "--config-file", root.resolve("daemon.json").toString()));
+        daemon = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
@@ -79,6 +101,10 @@ final class DaemonFixture implements AutoCloseable {
         if (!daemon.waitFor(20, TimeUnit.SECONDS)) {
             daemon.destroyForcibly().waitFor();
         }
+    }
+
+    long daemonPid() {
+        return daemon.pid();
     }
 
     String log() throws IOException {

@@ -15,7 +15,8 @@ import dev.berth.common.json.JsonNode;
 /**
  * Renders a stream of Docker JSON messages as the docker CLI does: on a terminal, one line per
  * layer id updated in place (cursor movement) with a progress bar; otherwise one line per status,
- * progress bars left out. An {@code error} message ends the stream with that error.
+ * progress bars left out; a {@code stream} text is printed as it is. An {@code error} message ends
+ * the stream with that error.
  */
 final class JsonMessages {
     private JsonMessages() {}
@@ -35,6 +36,13 @@ final class JsonMessages {
             }
             if (m.has("aux")) {
                 aux.accept(m.get("aux"));
+                continue;
+            }
+            if (m.has("stream")) { // load's "Loaded image: …", build output: printed as sent, in quiet mode too
+                ids.clear();
+                if (terminal) out.print("\u001b[2K\r");
+                out.print(m.path("stream").asString());
+                out.flush();
                 continue;
             }
             if (quiet) continue;

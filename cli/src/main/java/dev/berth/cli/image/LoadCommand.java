@@ -6,14 +6,10 @@ import dev.berth.cli.Context;
 import dev.berth.cli.Query;
 import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import dev.berth.common.json.JsonNode;
 
 /** {@code load [-i FILE] [-q]}: POST /images/load with the archive (stdin by default) as body. */
 public final class LoadCommand extends Verb {
@@ -45,16 +41,11 @@ public final class LoadCommand extends Verb {
             }
             body = ctx.in();
         }
-        Query q = Query.of("/images/load").flag("quiet", quiet).add("platform", platform);
+        // as docker/cli: progress bars only on a terminal; otherwise the daemon sends just the results
+        boolean terminal = Terminals.isTerminal();
+        Query q = Query.of("/images/load").flag("quiet", quiet || !terminal).add("platform", platform);
         try (body; ClientResponse r = ctx.daemon().upload(q, "application/x-tar", body)) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) continue;
-                JsonNode m = JsonNode.parse(line);
-                if (m.has("error")) throw new CliException(1, m.path("error").asString());
-                if (m.has("stream")) ctx.out().print(m.path("stream").asString());
-            }
+            JsonMessages.display(r.body(), ctx.out(), terminal, quiet, a -> {});
         }
         return 0;
     }

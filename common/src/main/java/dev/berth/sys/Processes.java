@@ -11,8 +11,13 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Process and file-descriptor syscalls the JVM does not expose: spawning a child with extra file
@@ -42,6 +47,7 @@ public final class Processes {
     private static final MethodHandle WAITPID = Libc.withErrno("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle KILL = Libc.withErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle PIPE2 = Libc.withErrno("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MEMFD_CREATE = Libc.withErrno("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle READ = Libc.withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = Libc.withErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = Libc.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -50,6 +56,8 @@ public final class Processes {
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int MFD_CLOEXEC = 1;
+    private static final int SIGKILL = 9;
     private static final int O_RDWR = 2;
     public static final short POLLIN = 0x1;
 
@@ -104,6 +112,40 @@ public final class Processes {
         } catch (Throwable t) {
             throw new IOException("spawn " + argv.getFirst(), t);
         }
+    }
+
+    /** What a finished short-lived command left: its exit status (128+signal if killed) and output. */
+    public record Completed(int status, String stdout, String stderr, boolean timedOut) {}
+
+    /**
+     * Runs a short-lived command to completion, as {@link #spawn} does (no JVM helper process in
+     * between, unlike ProcessBuilder), its output collected in memory files so neither stream can
+     * fill up and block it. It is killed once {@code timeoutMillis} pass.
+     */
+    public static Completed run(List<String> argv, Map<String, String> env, long timeoutMillis) throws IOException {
+        int out = memfd("stdout");
+        int err = -1;
+        try {
+            err = memfd("stderr");
+            int pid = spawn(argv, env, Map.of(1, out, 2, err));
+            AtomicBoolean reaped = new AtomicBoolean();
+            AtomicBoolean killed = new AtomicBoolean();
+            CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS).execute(() -> {
+                if (!reaped.get()) {
+                    killed.set(kill(pid, SIGKILL));
+                }
+            });
+            int status = waitpid(pid);
+            reaped.set(true);
+            return new Completed(status, contents(out), contents(err), killed.get());
+        } finally {
+            close(out);
+            close(err);
+        }
+    }
+
+    private static String contents(int fd) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc/self/fd/" + fd)), StandardCharsets.UTF_8);
     }
 
     private static MemorySegment stringArray(Arena arena, List<String> strings) {
@@ -175,6 +217,22 @@ public final class Processes {
                 throw new Libc.ErrnoException("pipe2", Libc.errno(cap));
             }
             return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** An anonymous in-memory file (close-on-exec), for APIs that write to a descriptor. */
+    public static int memfd(String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = Libc.newCapture(arena);
+            int fd = (int) MEMFD_CREATE.invokeExact(cap, arena.allocateFrom(name), MFD_CLOEXEC);
+            if (fd < 0) {
+                throw new Libc.ErrnoException("memfd_create", Libc.errno(cap));
+            }
+            return fd;
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {

@@ -11,6 +11,7 @@ import dev.berth.runtime.ConmonArgs;
 import dev.berth.runtime.Executables;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.RuntimeSpec;
+import dev.berth.runtime.SeccompBpf;
 import dev.berth.runtime.SeccompProfile;
 import dev.berth.runtime.SpecGenerator;
 import dev.berth.sys.Mounts;
@@ -375,6 +376,9 @@ public final class ContainerService implements AutoCloseable {
             if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
                 removeNamespace(oci, "network");
             }
+            if (runtime.takesPrecompiledSeccomp()) {
+                SeccompBpf.precompile(oci);
+            }
             AtomicFiles.write(paths.dir(id).resolve("config.json"), Json.bytes(oci));
             ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                     paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
@@ -715,32 +719,64 @@ public final class ContainerService implements AutoCloseable {
             if (c == null || !c.state().running()) {
                 return;
             }
-            finishExit(c, code);
-        }
-        Container after = store.get(id).orElse(null);
-        if (after != null && after.autoRemove()) {
-            try {
-                remove(id, true, false);
-            } catch (EngineException e) {
-                System.err.println("berthd: auto-remove " + id + ": " + e.getMessage());
+            if (!c.autoRemove()) {
+                finishExit(c, code);
+                return;
             }
+            finishExit(c, code, false);
+            c = c.withState(c.state().exited(code, Instant.now()).withStatus(Status.REMOVING));
+            store.update(c);
+        }
+        try {
+            completeRemoval(c);
+        } catch (EngineException e) {
+            System.err.println("berthd: auto-remove " + id + ": " + e.getMessage());
         }
     }
 
     private void finishExit(Container c, int code) {
-        try {
-            runtimes.get(c.runtime()).delete(c.id());
-        } catch (EngineException e) {
-            System.err.println("berthd: " + e.getMessage());
-        }
+        finishExit(c, code, true);
+    }
+
+    /**
+     * Records an exit. The runtime's delete (a process start) runs while the rootfs is unmounted.
+     * {@code persist} is false only when the caller removes the container right after (auto-remove):
+     * its removal is the next durable record, and a crash in between is recovered from conmon's files.
+     */
+    private void finishExit(Container c, int code, boolean persist) {
+        Thread runtimeDelete = Thread.ofVirtual().start(() -> {
+            try {
+                runtimes.get(c.runtime()).delete(c.id());
+            } catch (EngineException e) {
+                System.err.println("berthd: " + e.getMessage());
+            }
+        });
         unmountRootfs(c);
-        store.update(c.withState(c.state().exited(code, Instant.now())));
+        joinUninterruptibly(runtimeDelete);
+        if (persist) {
+            store.update(c.withState(c.state().exited(code, Instant.now())));
+        }
         try {
             Files.deleteIfExists(paths.exitDir().resolve(c.id()));
         } catch (IOException ignored) {
             // stale exit files are overwritten by the next run
         }
         completeExitWaiters(c.id(), code);
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void completeExitWaiters(String id, int code) {
@@ -805,6 +841,11 @@ public final class ContainerService implements AutoCloseable {
             }
             c = store.get(c.id()).orElse(c);
         }
+        completeRemoval(c);
+    }
+
+    /** Removal of a container marked REMOVING that no longer runs: runtime state, files, record, waiters. */
+    private void completeRemoval(Container c) {
         try {
             runtimes.get(c.runtime()).delete(c.id());
         } catch (EngineException e) {

@@ -2,13 +2,12 @@ package dev.berth.runtime;
 
 import dev.berth.common.EngineException;
 import dev.berth.common.ErrorKind;
+import dev.berth.sys.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A thin driver for an OCI runtime binary (crun or runc; they share the command line). It holds no
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * reports the runtime's stderr on failure.
  */
 public final class OciRuntime {
+    private static final long TIMEOUT_MILLIS = 30_000;
     private final String name;
     private final Path binary;
     private final Path stateRoot;
@@ -39,6 +39,14 @@ public final class OciRuntime {
 
     public Path binary() {
         return binary;
+    }
+
+    /**
+     * True for crun, which loads a seccomp program handed over in the {@code run.oci.seccomp_bpf_data}
+     * annotation instead of compiling the profile on every create (runc has no such annotation).
+     */
+    public boolean takesPrecompiledSeccomp() {
+        return binary.getFileName().toString().equals("crun");
     }
 
     /** The global arguments conmon passes before the sub-command. */
@@ -98,23 +106,16 @@ public final class OciRuntime {
         cmd.addAll(args);
         try {
             Files.createDirectories(stateRoot);
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            byte[] err = p.getErrorStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            Processes.Completed p = Processes.run(cmd, System.getenv(), TIMEOUT_MILLIS);
+            if (p.timedOut()) {
                 throw EngineException.of(ErrorKind.SYSTEM, "%s %s: timed out", name, what);
             }
-            if (p.exitValue() != 0) {
-                String msg = new String(err, StandardCharsets.UTF_8).strip();
-                throw EngineException.of(ErrorKind.SYSTEM, "%s %s %s failed: %s", name, what, args.getLast(), msg);
+            if (p.status() != 0) {
+                throw EngineException.of(ErrorKind.SYSTEM, "%s %s %s failed: %s", name, what, args.getLast(), p.stderr().strip());
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return p.stdout();
         } catch (IOException e) {
             throw EngineException.system(e, "%s %s: %s", name, what, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineException.system(e, "%s %s interrupted", name, what);
         }
     }
 }

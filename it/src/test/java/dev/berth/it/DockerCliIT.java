@@ -2,13 +2,16 @@ package dev.berth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Real containers driven by the real docker CLI against berthd: isolation seen from inside,
@@ -90,6 +93,47 @@ class DockerCliIT {
         Files.writeString(profile, "{not json");
         Cmd.Result bad = d.docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox", "true");
         assertThat(bad.code()).isEqualTo(125);
+    }
+
+    /**
+     * berthd compiles the seccomp profile once and hands crun the program in an annotation; the
+     * program must be exactly the one crun compiles itself from the same profile.
+     */
+    @Test
+    void precompiledSeccompIsTheProgramCrunWouldBuild() throws Exception {
+        Cmd.Result run = d.docker("run", "-d", "--name", "bpfcheck", "busybox", "sleep", "60");
+        assertThat(run.code()).as(run.toString()).isZero();
+        String id = run.stdout().strip();
+        try {
+            Path bundle = d.dataRoot.resolve("containers").resolve(id);
+            ObjectNode config = (ObjectNode) Json.MAPPER.readTree(Files.readString(bundle.resolve("config.json")));
+            String annotation = "run.oci.seccomp_bpf_data";
+            byte[] ours = Base64.getDecoder().decode(config.path("annotations").path(annotation).asString());
+            assertThat(ours).as("a program of whole BPF instructions").isNotEmpty().hasSize(ours.length / 8 * 8);
+            assertThat(Files.readAllBytes(d.execRoot.resolve("runtime/crun").resolve(id).resolve("seccomp.bpf")))
+                    .as("the program crun loaded").isEqualTo(ours);
+
+            // crun compiling the same profile (no annotation) into a bundle of its own
+            Path own = d.root.resolve("bpf-bundle");
+            Files.createDirectories(own.resolve("rootfs/bin"));
+            Files.copy(Path.of("/bin/busybox"), own.resolve("rootfs/bin/sleep"));
+            ((ObjectNode) config.get("annotations")).remove(annotation);
+            ((ObjectNode) config.get("root")).put("path", own.resolve("rootfs").toString());
+            ((ObjectNode) config.get("linux")).put("cgroupsPath", "/berth/" + id + "-bpfcheck");
+            Files.writeString(own.resolve("config.json"), config.toString());
+            Path state = d.root.resolve("bpf-state");
+            String ownId = "bpfcheck-" + id.substring(0, 12);
+            Process create = new ProcessBuilder("crun", "--root=" + state, "create", "--bundle", own.toString(), ownId)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                assertThat(create.waitFor()).isZero();
+                assertThat(Files.readAllBytes(state.resolve(ownId).resolve("seccomp.bpf"))).isEqualTo(ours);
+            } finally {
+                new ProcessBuilder("crun", "--root=" + state, "delete", "--force", ownId).start().waitFor();
+            }
+        } finally {
+            d.docker("rm", "-f", "bpfcheck");
+        }
     }
 
     @Test

@@ -25,12 +25,14 @@ build: jdk
 	@# one cp per jar: the daemon's and the CLI's dependencies overlap, and one cp refuses duplicates
 	@for j in daemon/target/lib/*.jar cli/target/lib/*.jar daemon/target/berth-daemon-*.jar cli/target/berth-cli-*.jar; do \
 	  cp -f "$$j" $(DIST)/lib/; done
+	@# the CLI's class path is its own three jars: every jar on it is opened at start-up (service lookups)
+	@mkdir -p $(DIST)/lib/cli && cp -f cli/target/lib/berth-*.jar cli/target/berth-cli-*.jar $(DIST)/lib/cli/
 	@install -m 0755 scripts/berth $(DIST)/bin/berth
 	@install -m 0755 scripts/berthd $(DIST)/bin/berthd
 	@install -m 0755 scripts/busybox-image.sh $(DIST)/bin/busybox-image.sh
 	@# the CLI's AOT cache, trained on canned daemon replies; flags as in scripts/berth
 	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-	  -Xss512k -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(DIST)/lib/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
+	  -Xss512k -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(DIST)/lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
 	  || echo "note: no AOT cache for the CLI (needs JDK 25); it falls back to a CDS archive"
 	@echo "built $(DIST)"
 

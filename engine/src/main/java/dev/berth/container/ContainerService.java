@@ -11,6 +11,7 @@ import dev.berth.runtime.ConmonArgs;
 import dev.berth.runtime.Executables;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.RuntimeSpec;
+import dev.berth.runtime.CgroupLeftovers;
 import dev.berth.runtime.SeccompBpf;
 import dev.berth.runtime.SeccompProfile;
 import dev.berth.runtime.SpecGenerator;
@@ -401,6 +402,7 @@ public final class ContainerService implements AutoCloseable {
                     // reported below with the original error
                 }
             }
+            CgroupLeftovers.remove(cgroupsPath(c));
             unmountRootfs(c);
             failPendingAttach(id);
             int code = msg.contains("executable file not found") || msg.contains("no such file or directory") ? 127
@@ -547,7 +549,11 @@ public final class ContainerService implements AutoCloseable {
         return new RuntimeSpec(c.id(), rootfs, hc.path("ReadonlyRootfs").asBoolean(false), c.hostname(), args, env,
                 cfg.path("WorkingDir").asString(""), user.uid(), user.gid(), user.additionalGids(), c.tty(),
                 hc.path("Privileged").asBoolean(false), strings(hc.get("CapAdd")), strings(hc.get("CapDrop")), binds,
-                "/berth/" + c.id(), res, sysctls, hc.path("ShmSize").asLong(0), seccompFor(hc));
+                cgroupsPath(c), res, sysctls, hc.path("ShmSize").asLong(0), seccompFor(hc));
+    }
+
+    private static String cgroupsPath(Container c) {
+        return "/berth/" + c.id();
     }
 
     private static long cpuQuota(ObjectNode hc) {

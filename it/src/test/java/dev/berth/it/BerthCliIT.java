@@ -225,20 +225,30 @@ class BerthCliIT {
     void launcherKeepsJvmNoticesOffStdout() throws Exception {
         Path dist = d.root.resolve("dist");
         Files.createDirectories(dist.resolve("bin"));
-        Files.createDirectories(dist.resolve("lib"));
+        Files.createDirectories(dist.resolve("lib/cli"));
         Path root = Path.of(System.getProperty("berth.root", "..")).toAbsolutePath();
         Files.copy(root.resolve("scripts/berth"), dist.resolve("bin/berth"));
         dist.resolve("bin/berth").toFile().setExecutable(true);
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path jar = Path.of(entry);
             if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
-                Files.createSymbolicLink(dist.resolve("lib").resolve(jar.getFileName()), jar);
+                Files.createSymbolicLink(dist.resolve("lib/cli").resolve(jar.getFileName()), jar);
             }
         }
         Files.writeString(dist.resolve("lib/berth.aot"), "not an AOT cache"); // stale or from another JDK
         Cmd.Result v = Cmd.run(List.of(dist.resolve("bin/berth").toString(), "--version"));
         assertThat(v.code()).as(v.toString()).isZero();
         assertThat(v.stdout()).isEqualTo("berth version 0.1.0\n");
+
+        // installed as a chain of symlinks (relative, then absolute), as packagers and users do
+        Path elsewhere = Files.createDirectories(d.root.resolve("usr/local/bin"));
+        Files.createSymbolicLink(d.root.resolve("berth-abs"), dist.resolve("bin/berth"));
+        Files.createSymbolicLink(elsewhere.resolve("berth"), Path.of("../../../berth-abs"));
+        Cmd.Result linked = Cmd.run(List.of(elsewhere.resolve("berth").toString(), "--version"));
+        assertThat(linked.code()).as(linked.toString()).isZero();
+        assertThat(linked.stdout()).isEqualTo("berth version 0.1.0\n");
+        Cmd.Result onPath = Cmd.run(List.of("env", "PATH=" + elsewhere + ":/usr/bin:/bin", "berth", "--version"));
+        assertThat(onPath.stdout()).as(onPath.toString()).isEqualTo("berth version 0.1.0\n");
     }
 
     /** {@code run -it}, typing into it through tmux, ctrl-p ctrl-q to detach, attach again, exit. */

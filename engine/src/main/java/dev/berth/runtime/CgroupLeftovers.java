@@ -1,0 +1,57 @@
+package dev.berth.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Removes a container's cgroup from every mounted hierarchy (v1 controllers and v2) after the
+ * runtime failed to create it: a runtime that dies midway (crun refused its device filter, say)
+ * can leave the empty cgroup behind, and nothing else would ever remove it.
+ */
+public final class CgroupLeftovers {
+    private CgroupLeftovers() {}
+
+    /** rmdir of {@code cgroupsPath} (like "/berth/<id>") under each cgroup mount; a busy one stays. */
+    public static void remove(String cgroupsPath) {
+        String relative = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        for (Path mount : cgroupMounts()) {
+            Path dir = mount.resolve(relative).normalize();
+            if (!dir.startsWith(mount) || dir.equals(mount)) {
+                continue; // only ever below the hierarchy's root
+            }
+            try {
+                Files.deleteIfExists(dir); // a cgroup directory goes with rmdir, control files and all
+            } catch (IOException e) {
+                System.err.println("berthd: cgroup " + dir + " left in place: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
+    static List<Path> cgroupMounts() {
+        List<Path> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                int dash = line.indexOf(" - ");
+                if (dash < 0) {
+                    continue;
+                }
+                String fsType = line.substring(dash + 3).split(" ", 2)[0];
+                if (fsType.equals("cgroup") || fsType.equals("cgroup2")) {
+                    mounts.add(Path.of(unescape(line.split(" ")[4])));
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("berthd: read mountinfo: " + e.getMessage());
+        }
+        return mounts;
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as octal. */
+    private static String unescape(String s) {
+        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    }
+}

@@ -306,15 +306,30 @@ public final class ContainerService implements AutoCloseable {
     }
 
     private void prepareDirectory(Container c) throws IOException {
-        Path dir = paths.dir(c.id());
         Files.createDirectories(paths.upper(c.id()));
         Files.createDirectories(paths.work(c.id()));
         Files.createDirectories(paths.rootfs(c.id()));
-        AtomicFiles.write(dir.resolve("hostname"), (c.hostname() + "\n").getBytes(StandardCharsets.UTF_8));
+        writeEtcFiles(c, false);
+    }
+
+    /**
+     * The container's /etc/hostname, /etc/hosts and /etc/resolv.conf, bind-mounted from its
+     * directory. They derive from the container's record and the host, so they are written without
+     * fsync and rebuilt at start if a crash lost them ({@code onlyLost}); edits made inside a
+     * container survive its restarts.
+     */
+    private void writeEtcFiles(Container c, boolean onlyLost) throws IOException {
+        Path dir = paths.dir(c.id());
         String hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
                 + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n";
-        AtomicFiles.write(dir.resolve("hosts"), hosts.getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(dir.resolve("resolv.conf"), resolvConf());
+        Map<String, byte[]> files = Map.of("hostname", (c.hostname() + "\n").getBytes(StandardCharsets.UTF_8),
+                "hosts", hosts.getBytes(StandardCharsets.UTF_8), "resolv.conf", resolvConf());
+        for (var f : files.entrySet()) {
+            Path file = dir.resolve(f.getKey());
+            if (!onlyLost || !Files.exists(file) || Files.size(file) == 0) {
+                AtomicFiles.replace(file, f.getValue());
+            }
+        }
     }
 
     private static byte[] resolvConf() {
@@ -371,6 +386,9 @@ public final class ContainerService implements AutoCloseable {
         try {
             runtime.delete(id); // a stale runtime record from an earlier run
             Files.deleteIfExists(paths.exitDir().resolve(id));
+            if (!c.hostConfig().path("NetworkMode").asString("").startsWith("container:")) {
+                writeEtcFiles(c, true);
+            }
             mountRootfs(c);
             RuntimeSpec spec = runtimeSpec(c);
             ObjectNode oci = specs.generate(spec);
@@ -380,7 +398,8 @@ public final class ContainerService implements AutoCloseable {
             if (runtime.takesPrecompiledSeccomp()) {
                 SeccompBpf.precompile(oci);
             }
-            AtomicFiles.write(paths.dir(id).resolve("config.json"), Json.bytes(oci));
+            // rebuilt at every start and read by the runtime right away: no need to survive a power loss
+            AtomicFiles.replace(paths.dir(id).resolve("config.json"), Json.bytes(oci));
             ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                     paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
                     paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),

@@ -95,6 +95,24 @@ class DockerCliIT {
         assertThat(bad.code()).isEqualTo(125);
     }
 
+    /** /etc/hosts and friends are written without fsync: a crash may lose them, start rebuilds them. */
+    @Test
+    void etcFilesLostInACrashAreRebuiltAtStart() throws Exception {
+        Cmd.Result create = d.docker("create", "--name", "etcfiles", "busybox", "cat", "/etc/hostname", "/etc/hosts");
+        assertThat(create.code()).as(create.toString()).isZero();
+        String id = create.stdout().strip();
+        try {
+            Path dir = d.dataRoot.resolve("containers").resolve(id);
+            Files.delete(dir.resolve("hostname"));
+            Files.write(dir.resolve("hosts"), new byte[0]); // what a power loss can leave of an unsynced file
+            Cmd.Result start = d.docker("start", "-a", "etcfiles");
+            assertThat(start.code()).as(start.toString()).isZero();
+            assertThat(start.stdout()).startsWith(id.substring(0, 12) + "\n").contains("127.0.0.1\tlocalhost");
+        } finally {
+            d.docker("rm", "-f", "etcfiles");
+        }
+    }
+
     /**
      * berthd compiles the seccomp profile once and hands crun the program in an annotation; the
      * program must be exactly the one crun compiles itself from the same profile.

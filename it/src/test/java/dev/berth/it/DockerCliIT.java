@@ -95,12 +95,17 @@ class DockerCliIT {
         assertThat(bad.code()).isEqualTo(125);
     }
 
+    /** The id a successful create or run -d prints. */
+    private String containerId(String... dockerArgs) {
+        Cmd.Result r = d.docker(dockerArgs);
+        assertThat(r.code()).as(r.toString()).isZero();
+        return r.stdout().strip();
+    }
+
     /** /etc/hosts and friends are written without fsync: a crash may lose them, start rebuilds them. */
     @Test
     void etcFilesLostInACrashAreRebuiltAtStart() throws Exception {
-        Cmd.Result create = d.docker("create", "--name", "etcfiles", "busybox", "cat", "/etc/hostname", "/etc/hosts");
-        assertThat(create.code()).as(create.toString()).isZero();
-        String id = create.stdout().strip();
+        String id = containerId("create", "--name", "etcfiles", "busybox", "cat", "/etc/hostname", "/etc/hosts");
         try {
             Path dir = d.dataRoot.resolve("containers").resolve(id);
             Files.delete(dir.resolve("hostname"));
@@ -119,9 +124,7 @@ class DockerCliIT {
      */
     @Test
     void precompiledSeccompIsTheProgramCrunWouldBuild() throws Exception {
-        Cmd.Result run = d.docker("run", "-d", "--name", "bpfcheck", "busybox", "sleep", "60");
-        assertThat(run.code()).as(run.toString()).isZero();
-        String id = run.stdout().strip();
+        String id = containerId("run", "-d", "--name", "bpfcheck", "busybox", "sleep", "60");
         try {
             Path bundle = d.dataRoot.resolve("containers").resolve(id);
             ObjectNode config = (ObjectNode) Json.MAPPER.readTree(Files.readString(bundle.resolve("config.json")));

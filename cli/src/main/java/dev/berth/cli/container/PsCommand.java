@@ -59,8 +59,7 @@ public final class PsCommand extends Verb {
         JsonNode list = ctx.daemon().get(query());
         List<PsRow> rows = new ArrayList<>();
         Instant now = Instant.now();
-        ZoneId zone = ZoneId.systemDefault();
-        for (JsonNode c : list) rows.add(new PsRow(c, !noTrunc, now, zone));
+        for (JsonNode c : list) rows.add(new PsRow(c, !noTrunc, now, ZoneId::systemDefault));
         ctx.out().print(fmt.render(rows));
         return 0;
     }

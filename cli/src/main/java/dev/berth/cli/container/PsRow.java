@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import dev.berth.common.json.JsonNode;
 
 /** One {@code ps} row: docker/cli's ContainerContext over a /containers/json entry. */
@@ -26,9 +27,10 @@ public final class PsRow implements TemplateRow {
     private final JsonNode c;
     private final boolean trunc;
     private final Instant now;
-    private final ZoneId zone;
+    /** Asked for only by CreatedAt: looking the zone up reads the tz database (~3 ms of a ps). */
+    private final Supplier<ZoneId> zone;
 
-    public PsRow(JsonNode c, boolean trunc, Instant now, ZoneId zone) {
+    public PsRow(JsonNode c, boolean trunc, Instant now, Supplier<ZoneId> zone) {
         this.c = c;
         this.trunc = trunc;
         this.now = now;
@@ -107,7 +109,7 @@ public final class PsRow implements TemplateRow {
     }
 
     String createdAt() {
-        return dev.berth.cli.format.GoTime.format(Instant.ofEpochSecond(c.path("Created").asLong()), zone);
+        return dev.berth.cli.format.GoTime.format(Instant.ofEpochSecond(c.path("Created").asLong()), zone.get());
     }
 
     String size() {

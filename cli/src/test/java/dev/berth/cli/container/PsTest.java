@@ -29,7 +29,7 @@ class PsTest {
 
     @Test
     void rowFields() {
-        PsRow r = new PsRow(C, true, NOW, ZoneOffset.UTC);
+        PsRow r = new PsRow(C, true, NOW, () -> ZoneOffset.UTC);
         assertThat(r.field("ID", List.of())).isEqualTo("0123456789ab");
         assertThat(r.field("Names", List.of())).isEqualTo("web");
         assertThat(r.field("Image", List.of())).isEqualTo("busybox");
@@ -42,7 +42,7 @@ class PsTest {
         assertThat(r.field("Networks", List.of())).isEqualTo("alpha,bridge");
         assertThat(r.field("Mounts", List.of())).isEqualTo("averyveryveryl…");
         assertThat(r.field("Size", List.of())).isEqualTo("1.23kB (virtual 4.26MB)");
-        PsRow full = new PsRow(C, false, NOW, ZoneOffset.UTC);
+        PsRow full = new PsRow(C, false, NOW, () -> ZoneOffset.UTC);
         assertThat(full.field("Names", List.of())).isEqualTo("web,other/alias");
         assertThat(full.field("ID", List.of())).isEqualTo("0123456789abcdef0123");
     }
@@ -50,7 +50,7 @@ class PsTest {
     @Test
     void defaultTable() {
         PsCommand p = parse();
-        String out = Formatter.of(p.effectiveFormat(), PsRow.HEADERS).render(List.of(new PsRow(C, true, NOW, ZoneOffset.UTC)));
+        String out = Formatter.of(p.effectiveFormat(), PsRow.HEADERS).render(List.of(new PsRow(C, true, NOW, () -> ZoneOffset.UTC)));
         assertThat(out.lines().toList().getFirst()).startsWith("CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS         PORTS");
         assertThat(out).endsWith("web\n");
     }

@@ -461,12 +461,40 @@ public final class RegistryClient {
         if (e instanceof SSLException && request.uri().getScheme().equals("https")
                 && cause.contains("Unsupported or unrecognized SSL message")) {
             cause = "http: server gave HTTP response to HTTPS client";
-        } else if (e instanceof SSLException && (cause.contains("PKIX") || cause.contains("certificate"))) {
-            cause = "tls: failed to verify certificate: x509: " + cause;
+        } else if (e instanceof SSLException && (cause.contains("PKIX") || cause.contains("certificate")
+                || cause.contains("subject alternative") || cause.contains("No name matching"))) {
+            cause = "tls: failed to verify certificate: " + x509Reason(cause, request.uri().getHost());
+        } else if (unresolved(e)) {
+            cause = "dial tcp: lookup " + request.uri().getHost() + ": no such host";
         } else if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
             cause = "dial tcp " + request.uri().getAuthority() + ": connect: connection refused";
         }
         return new IOException(method + " \"" + request.uri() + "\": " + cause, e);
+    }
+
+    /** The JDK reports a name it cannot resolve as a ConnectException caused by UnresolvedAddressException. */
+    private static boolean unresolved(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Go's crypto/x509 wording for what the JDK says about a certificate it refused. */
+    static String x509Reason(String jdkMessage, String host) {
+        if (jdkMessage.contains("PKIX path building failed") || jdkMessage.contains("unable to find valid certification path")) {
+            return "x509: certificate signed by unknown authority";
+        }
+        if (jdkMessage.contains("validity check failed") || jdkMessage.contains("CertificateExpired")
+                || jdkMessage.contains("CertificateNotYetValid")) {
+            return "x509: certificate has expired or is not yet valid";
+        }
+        if (jdkMessage.contains("subject alternative") || jdkMessage.contains("No name matching")) {
+            return "x509: certificate is not valid for " + host;
+        }
+        return "x509: " + jdkMessage;
     }
 
     /** {@code GET /v2/}: finds out how to authenticate, and does so for this client's scopes. */

@@ -32,6 +32,7 @@ final class DaemonFixture implements AutoCloseable {
     private final String runtime;
     private final String daemonJson;
     private final MountNamespace namespace;
+    private final List<String> jvmFlags;
 
     /**
      * berthd runs in a private mount namespace after {@code setup} (a shell command) ran there, e.g.
@@ -45,18 +46,24 @@ final class DaemonFixture implements AutoCloseable {
 
     /** A daemon started with {@code daemonJson} as its daemon.json. */
     DaemonFixture(String runtime, String daemonJson) throws IOException {
-        this(runtime, daemonJson, (MountNamespace) null);
+        this(runtime, daemonJson, null, List.of());
     }
 
     DaemonFixture(String runtime, MountNamespace namespace) throws IOException {
-        this(runtime, "{}", namespace);
+        this(runtime, "{}", namespace, List.of());
     }
 
-    private DaemonFixture(String runtime, String daemonJson, MountNamespace namespace) throws IOException {
+    /** With extra JVM flags for berthd, e.g. {@code -Djdk.net.hosts.file=...} so it resolves only test names. */
+    DaemonFixture(String runtime, String daemonJson, List<String> jvmFlags) throws IOException {
+        this(runtime, daemonJson, null, jvmFlags);
+    }
+
+    private DaemonFixture(String runtime, String daemonJson, MountNamespace namespace, List<String> jvmFlags) throws IOException {
         sweepStale();
         this.runtime = runtime;
         this.daemonJson = daemonJson;
         this.namespace = namespace;
+        this.jvmFlags = List.copyOf(jvmFlags);
         root = Files.createTempDirectory("berth-it-");
         owner = FileChannel.open(root.resolve(OWNER_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         owner.lock(); // held until this JVM ends: a sweep by another suite leaves this root alone
@@ -76,7 +83,9 @@ final class DaemonFixture implements AutoCloseable {
             // unshare and sh exec, so the pid stays berthd's
             cmd.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", namespace.setup() + " && exec \"$@\"", "sh"));
         }
-        cmd.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-cp",
+        cmd.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp",
                 System.getProperty("java.class.path"), "dev.berth.daemon.Berthd", "--data-root", dataRoot.toString(),
                 "--exec-root", execRoot.toString(), "-H", host, "--default-runtime", runtime,
                 "--config-file", root.resolve("daemon.json").toString()));

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * everything.
  */
 final class RegistryFixture implements AutoCloseable {
+    /** A registry host name that only a berthd given a hosts file resolves (to 127.0.0.1). */
+    static final String TEST_NAME = "registry.berth-test.invalid";
     final Path dir;
     final Path storage;
     final int port;
@@ -27,7 +29,8 @@ final class RegistryFixture implements AutoCloseable {
     /** A CA and a server certificate for 127.0.0.1 under {@code dir}: ca.crt, server.crt, server.key. */
     static void makeCertificates(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+        // also a name: tests that must not count as loopback reach 127.0.0.1 under it (jdk.net.hosts.file)
+        Files.writeString(dir.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:" + TEST_NAME + "\nbasicConstraints=CA:FALSE\n");
         String d = dir.toString();
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", d + "/ca.key", "-out", d + "/ca.crt", "-days", "2", "-subj", "/CN=berth test CA");
@@ -35,6 +38,24 @@ final class RegistryFixture implements AutoCloseable {
                 "-keyout", d + "/server.key", "-out", d + "/server.csr", "-subj", "/CN=127.0.0.1");
         run("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
                 "-CAcreateserial", "-out", d + "/server.crt", "-days", "2", "-extfile", d + "/ext");
+    }
+
+    /** Pushes, with skopeo, a one-layer amd64 image holding {@code files} as {@code repoTag} ("repo:tag"). */
+    void pushImage(Path layout, String repoTag, java.util.Map<String, String> files) throws Exception {
+        TestImages.Image img = TestImages.image(layout, "amd64", List.of(TestImages.gzip(TestImages.tar(files))));
+        String tag = repoTag.substring(repoTag.lastIndexOf(':') + 1);
+        TestImages.index(layout, tag, "application/vnd.oci.image.manifest.v1+json", img.manifest());
+        run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:" + layout + ":" + tag, "docker://" + host + "/" + repoTag);
+    }
+
+    /** A registry test's teardown: its daemon, then its registry, then its temp tree, each even if one before failed. */
+    static void tearDown(DaemonFixture d, RegistryFixture reg, Path tmp) throws Exception {
+        try {
+            if (d != null) d.close();
+        } finally {
+            if (reg != null) reg.close();
+            if (tmp != null) Cmd.run(List.of("rm", "-rf", tmp.toString()));
+        }
     }
 
     static void run(String... cmd) throws IOException {

@@ -91,12 +91,7 @@ class RegistryIT {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (d != null) d.close();
-        } finally {
-            if (reg != null) reg.close();
-            if (tmp != null) Cmd.run(List.of("rm", "-rf", tmp.toString()));
-        }
+        RegistryFixture.tearDown(d, reg, tmp);
     }
 
     private void skopeoPush(String src, String dest, boolean all) {

@@ -461,6 +461,9 @@ public final class RegistryClient {
         if (e instanceof SSLException && request.uri().getScheme().equals("https")
                 && cause.contains("Unsupported or unrecognized SSL message")) {
             cause = "http: server gave HTTP response to HTTPS client";
+        } else if (e instanceof SSLException && cause.contains("Received fatal alert: ")) {
+            // the server refused the handshake, e.g. for want of a client certificate: Go's words
+            cause = "remote error: tls: " + cause.substring(cause.indexOf("Received fatal alert: ") + 22).replace('_', ' ');
         } else if (e instanceof SSLException && (cause.contains("PKIX") || cause.contains("certificate")
                 || cause.contains("subject alternative") || cause.contains("No name matching"))) {
             cause = "tls: failed to verify certificate: " + x509Reason(cause, request.uri().getHost());
@@ -677,12 +680,12 @@ public final class RegistryClient {
     private static HttpClient httpClient(RegistryConfig config, Endpoint e) throws IOException {
         String host = e.base().getAuthority();
         Path certs = config.certsFor(host);
-        String key = e.base().getScheme() + "|" + (e.verifyTls() ? "verify|" + certs + "|" + mtime(certs) : "insecure");
+        String key = e.base().getScheme() + "|" + (e.verifyTls() ? "verify|" : "insecure|") + certs + "|" + mtime(certs);
         HttpClient c = CLIENTS.get(key);
         if (c != null) {
             return c;
         }
-        SSLContext ssl = e.verifyTls() ? Tls.verifying(certs) : Tls.trustingAll();
+        SSLContext ssl = e.verifyTls() ? Tls.verifying(certs) : Tls.trustingAll(certs);
         c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL).sslContext(ssl).build();
         CLIENTS.put(key, c);

@@ -19,7 +19,10 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
-/** SSL contexts for registries: the system CAs plus {@code certs.d/<host>/*.crt}, or no verification. */
+/**
+ * SSL contexts for registries: the system CAs plus {@code certs.d/<host>/*.crt}, or no verification;
+ * either way with the client certificates of {@code certs.d/<host>} ({@link ClientCertificates}).
+ */
 final class Tls {
     private Tls() {}
 
@@ -47,18 +50,18 @@ final class Tls {
                 }
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new AnyOf(managers)}, null);
+            ctx.init(ClientCertificates.in(dir), new TrustManager[] {new AnyOf(managers)}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup for " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Accepts any certificate and any host name: for insecure registries only. */
-    static SSLContext trustingAll() {
+    /** Accepts any certificate and any host name: for insecure registries only (Docker still sends client certificates). */
+    static SSLContext trustingAll(Path dir) throws IOException {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+            ctx.init(ClientCertificates.in(dir), new TrustManager[] {new TrustAll()}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

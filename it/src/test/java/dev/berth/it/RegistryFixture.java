@@ -31,21 +31,45 @@ final class RegistryFixture implements AutoCloseable {
         Files.createDirectories(dir);
         // also a name: tests that must not count as loopback reach 127.0.0.1 under it (jdk.net.hosts.file)
         Files.writeString(dir.resolve("ext"), "subjectAltName=IP:127.0.0.1,DNS:" + TEST_NAME + "\nbasicConstraints=CA:FALSE\n");
-        String d = dir.toString();
+        makeCa(dir.resolve("ca"), "berth test CA");
+        makeSigned(dir.resolve("ca"), dir.resolve("server.key"), dir.resolve("server.crt"), "127.0.0.1", dir.resolve("ext"));
+    }
+
+    /** {@code <base>.key} and the self-signed {@code <base>.crt} of a CA. */
+    private static void makeCa(Path base, String cn) throws IOException {
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", d + "/ca.key", "-out", d + "/ca.crt", "-days", "2", "-subj", "/CN=berth test CA");
+                "-keyout", base + ".key", "-out", base + ".crt", "-days", "2", "-subj", "/CN=" + cn);
+    }
+
+    /** A key and a certificate the CA at {@code ca} ({@code <ca>.crt}, {@code <ca>.key}) signed; {@code ext} may be null. */
+    private static void makeSigned(Path ca, Path key, Path cert, String cn, Path ext) throws IOException {
+        Path csr = cert.resolveSibling(cert.getFileName() + ".csr");
         run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", d + "/server.key", "-out", d + "/server.csr", "-subj", "/CN=127.0.0.1");
-        run("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
-                "-CAcreateserial", "-out", d + "/server.crt", "-days", "2", "-extfile", d + "/ext");
+                "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=" + cn);
+        List<String> sign = new java.util.ArrayList<>(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA", ca + ".crt",
+                "-CAkey", ca + ".key", "-CAcreateserial", "-out", cert.toString(), "-days", "2"));
+        if (ext != null) {
+            sign.addAll(List.of("-extfile", ext.toString()));
+        }
+        run(sign.toArray(String[]::new));
     }
 
     /** Pushes, with skopeo, a one-layer amd64 image holding {@code files} as {@code repoTag} ("repo:tag"). */
     void pushImage(Path layout, String repoTag, java.util.Map<String, String> files) throws Exception {
+        pushImage(layout, repoTag, files, null);
+    }
+
+    /** The same, skopeo presenting the client certificate in {@code certDir} (certs.d layout). */
+    void pushImage(Path layout, String repoTag, java.util.Map<String, String> files, Path certDir) throws Exception {
         TestImages.Image img = TestImages.image(layout, "amd64", List.of(TestImages.gzip(TestImages.tar(files))));
         String tag = repoTag.substring(repoTag.lastIndexOf(':') + 1);
         TestImages.index(layout, tag, "application/vnd.oci.image.manifest.v1+json", img.manifest());
-        run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:" + layout + ":" + tag, "docker://" + host + "/" + repoTag);
+        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));
+        if (certDir != null) {
+            cmd.addAll(List.of("--dest-cert-dir", certDir.toString()));
+        }
+        cmd.addAll(List.of("oci:" + layout + ":" + tag, "docker://" + host + "/" + repoTag));
+        run(cmd.toArray(String[]::new));
     }
 
     /** A registry test's teardown: its daemon, then its registry, then its temp tree, each even if one before failed. */
@@ -56,6 +80,16 @@ final class RegistryFixture implements AutoCloseable {
             if (reg != null) reg.close();
             if (tmp != null) Cmd.run(List.of("rm", "-rf", tmp.toString()));
         }
+    }
+
+    /**
+     * A client CA ({@code client-ca.crt}) in {@code certs}, so that a registry made with them wants
+     * client certificates, and one client certificate it signed: {@code <out>/client.cert} and {@code client.key}.
+     */
+    static void makeClientCertificate(Path certs, Path out) throws IOException {
+        Files.createDirectories(out);
+        makeCa(certs.resolve("client-ca"), "berth test client CA");
+        makeSigned(certs.resolve("client-ca"), out.resolve("client.key"), out.resolve("client.cert"), "berth test client", null);
     }
 
     static void run(String... cmd) throws IOException {
@@ -86,6 +120,8 @@ final class RegistryFixture implements AutoCloseable {
         String yaml = "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
                 + this.storage + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n  secret: berth-test\n"
                 + (tls ? "  tls:\n    certificate: " + certs.resolve("server.crt") + "\n    key: " + certs.resolve("server.key") + "\n" : "")
+                // mutual TLS: with a client-ca.crt next to the server's certificate, clients must present one it signed
+                + (tls && Files.exists(certs.resolve("client-ca.crt")) ? "    clientcas:\n      - " + certs.resolve("client-ca.crt") + "\n" : "")
                 + (auth.isEmpty() ? "" : "auth:\n" + auth);
         Files.writeString(dir.resolve("config.yml"), yaml);
         start();

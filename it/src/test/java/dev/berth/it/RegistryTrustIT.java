@@ -26,6 +26,7 @@ class RegistryTrustIT {
     private String ref;
     private String name;
     private List<String> hostsFile;
+    private Path certsD;
 
     @BeforeAll
     void start() throws Exception {
@@ -35,7 +36,7 @@ class RegistryTrustIT {
         reg = new RegistryFixture(tmp, certs, "", null);
         reg.pushImage(tmp.resolve("layout"), "trust:v1", Map.of("hello", "trust"));
         // certs.d exists but holds no CA for this registry
-        Path certsD = Files.createDirectories(tmp.resolve("certs.d"));
+        certsD = Files.createDirectories(tmp.resolve("certs.d"));
         Path hosts = tmp.resolve("hosts");
         Files.writeString(hosts, "127.0.0.1 " + RegistryFixture.TEST_NAME + "\n");
         hostsFile = List.of("-Djdk.net.hosts.file=" + hosts);
@@ -71,6 +72,43 @@ class RegistryTrustIT {
             Cmd.Result pull = insecure.docker("pull", ref);
             assertThat(pull.code()).as(pull.toString()).isZero();
             assertThat(insecure.docker("image", "inspect", "-f", "{{len .RootFS.Layers}}", ref).stdout().trim()).isEqualTo("1");
+        }
+    }
+
+    /** Mutual TLS: certs.d/<host>/*.cert with its *.key is presented to a registry that requires it. */
+    @Test
+    void clientCertificatesFromCertsD() throws Exception {
+        Path certs = tmp.resolve("mtls");
+        RegistryFixture.makeCertificates(certs);
+        Path client = tmp.resolve("client");
+        RegistryFixture.makeClientCertificate(certs, client);
+        try (RegistryFixture mtls = new RegistryFixture(tmp, certs, "", null)) {
+            mtls.pushImage(tmp.resolve("layout-mtls"), "mtls:v1", Map.of("hello", "mutual"), client);
+            String mname = RegistryFixture.TEST_NAME + ":" + mtls.port;
+            Path hostCerts = Files.createDirectories(certsD.resolve(mname));
+            Files.copy(certs.resolve("ca.crt"), hostCerts.resolve("ca.crt"));
+
+            Cmd.Result denied = d.docker("pull", mname + "/mtls:v1");
+            assertThat(denied.code()).as(denied.toString()).isEqualTo(1);
+            assertThat(denied.stderr().strip().lines()).as(denied.toString()).hasSize(1);
+            // TLS 1.3: the refusal may come as the server's alert ("remote error: tls: bad certificate")
+            // or, if the client finished its handshake first, as a closed connection
+            assertThat(denied.stderr()).startsWith("Error response from daemon: Get \"https://" + mname + "/v2/\": ");
+
+            Files.copy(client.resolve("client.cert"), hostCerts.resolve("client.cert"));
+            Files.copy(client.resolve("client.key"), hostCerts.resolve("client.key"));
+            Cmd.Result pull = d.docker("pull", mname + "/mtls:v1");
+            assertThat(pull.code()).as(pull.toString()).isZero();
+            assertThat(d.docker("tag", mname + "/mtls:v1", mname + "/copy:v2").code()).isZero();
+            Cmd.Result push = d.docker("push", mname + "/copy:v2");
+            assertThat(push.code()).as(push.toString()).isZero();
+            assertThat(push.stdout()).contains("v2: digest: sha256:");
+
+            Files.delete(hostCerts.resolve("client.key"));
+            Cmd.Result halfPair = d.docker("pull", mname + "/copy:v2");
+            assertThat(halfPair.code()).as(halfPair.toString()).isEqualTo(1);
+            assertThat(halfPair.stderr()).contains("missing key client.key for client certificate")
+                    .contains(hostCerts.resolve("client.cert").toString());
         }
     }
 }

@@ -132,6 +132,8 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
         int uploads = 5;
         int attempts = 5;
         long chunk = dev.berth.registry.RegistryConfig.DEFAULT_CHUNK;
+        long connectSeconds = dev.berth.registry.RegistryConfig.DEFAULT_CONNECT_TIMEOUT.toSeconds();
+        long readSeconds = dev.berth.registry.RegistryConfig.DEFAULT_READ_TIMEOUT.toSeconds();
 
         void read(JsonNode j) {
             j.path("insecure-registries").forEach(h -> insecure.add(h.asString()));
@@ -141,13 +143,15 @@ public record DaemonConfig(Path dataRoot, Path execRoot, List<String> hosts, Str
             uploads = j.path("max-concurrent-uploads").asInt(uploads);
             attempts = j.path("max-download-attempts").asInt(attempts);
             chunk = j.path("upload-chunk-size").asLong(chunk);
+            connectSeconds = j.path("registry-connect-timeout").asLong(connectSeconds);
+            readSeconds = j.path("registry-read-timeout").asLong(readSeconds);
         }
 
         dev.berth.registry.RegistryConfig build() {
             try {
                 return new dev.berth.registry.RegistryConfig(Path.of(certsDir).toAbsolutePath(), insecure,
                         mirrors.stream().map(dev.berth.registry.RegistryConfig::parseMirror).toList(), downloads, uploads,
-                        attempts, chunk);
+                        attempts, chunk, java.time.Duration.ofSeconds(connectSeconds), java.time.Duration.ofSeconds(readSeconds));
             } catch (dev.berth.common.EngineException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }

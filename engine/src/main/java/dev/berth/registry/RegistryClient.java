@@ -39,7 +39,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class RegistryClient {
     private static final Map<String, HttpClient> CLIENTS = new ConcurrentHashMap<>();
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final String USER_AGENT = "berth/0.1 (linux) go/compatible";
 
     /** A manifest or index as the registry sent it. {@code digest} is the sha256 of {@code bytes}. */
@@ -216,7 +215,8 @@ public final class RegistryClient {
                     total = total < 0 ? -1 : offset + total;
                 }
             }
-            return new BlobBody(r.body(), start, total);
+            return new BlobBody(StallWatch.watch(r.body(), config.readTimeout(), "GET " + endpoint.base() + "/v2/" + repository
+                    + "/blobs/" + digest), start, total);
         }
         if (s == 416 && offset > 0) {
             r.body().close();
@@ -390,7 +390,7 @@ public final class RegistryClient {
 
     private HttpRequest.Builder request(String tail) {
         return HttpRequest.newBuilder(URI.create(endpoint.base() + "/v2/" + repository + "/" + tail))
-                .timeout(Duration.ofMinutes(5)).header("User-Agent", USER_AGENT);
+                .timeout(config.readTimeout()).header("User-Agent", USER_AGENT);
     }
 
     private HttpRequest.Builder requestAbsolute(String path) {
@@ -469,7 +469,11 @@ public final class RegistryClient {
             cause = "tls: failed to verify certificate: " + x509Reason(cause, request.uri().getHost());
         } else if (unresolved(e)) {
             cause = "dial tcp: lookup " + request.uri().getHost() + ": no such host";
-        } else if (e instanceof ConnectException || e instanceof HttpConnectTimeoutException) {
+        } else if (e instanceof HttpConnectTimeoutException) {
+            cause = "dial tcp " + request.uri().getAuthority() + ": i/o timeout";
+        } else if (e instanceof java.net.http.HttpTimeoutException) {
+            cause = "net/http: request canceled (Client.Timeout exceeded while awaiting headers)";
+        } else if (e instanceof ConnectException) {
             cause = "dial tcp " + request.uri().getAuthority() + ": connect: connection refused";
         }
         return new IOException(method + " \"" + request.uri() + "\": " + cause, e);
@@ -503,7 +507,7 @@ public final class RegistryClient {
     /** {@code GET /v2/}: finds out how to authenticate, and does so for this client's scopes. */
     private void ping() throws IOException {
         HttpResponse<byte[]> r = sendOnce(HttpRequest.newBuilder(URI.create(endpoint.base() + "/v2/"))
-                .timeout(Duration.ofSeconds(30)).header("User-Agent", USER_AGENT).GET(), HttpResponse.BodyHandlers.ofByteArray());
+                .timeout(config.readTimeout()).header("User-Agent", USER_AGENT).GET(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 401) {
             List<AuthChallenge> cs = AuthChallenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
             if (!cs.isEmpty()) {
@@ -516,7 +520,7 @@ public final class RegistryClient {
 
     private String checkLogin() throws IOException {
         HttpResponse<byte[]> r = sendOnce(HttpRequest.newBuilder(URI.create(endpoint.base() + "/v2/"))
-                .timeout(Duration.ofSeconds(30)).header("User-Agent", USER_AGENT).GET(), HttpResponse.BodyHandlers.ofByteArray());
+                .timeout(config.readTimeout()).header("User-Agent", USER_AGENT).GET(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() == 200) {
             return "";
         }
@@ -609,7 +613,7 @@ public final class RegistryClient {
                 b.header("Authorization", creds.basicHeader());
             }
         }
-        b.timeout(Duration.ofSeconds(30)).header("User-Agent", USER_AGENT);
+        b.timeout(config.readTimeout()).header("User-Agent", USER_AGENT);
         HttpRequest request = b.build();
         HttpResponse<byte[]> r;
         try {
@@ -680,13 +684,14 @@ public final class RegistryClient {
     private static HttpClient httpClient(RegistryConfig config, Endpoint e) throws IOException {
         String host = e.base().getAuthority();
         Path certs = config.certsFor(host);
-        String key = e.base().getScheme() + "|" + (e.verifyTls() ? "verify|" : "insecure|") + certs + "|" + mtime(certs);
+        String key = e.base().getScheme() + "|" + (e.verifyTls() ? "verify|" : "insecure|") + certs + "|" + mtime(certs) + "|"
+                + config.connectTimeout();
         HttpClient c = CLIENTS.get(key);
         if (c != null) {
             return c;
         }
         SSLContext ssl = e.verifyTls() ? Tls.verifying(certs) : Tls.trustingAll(certs);
-        c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+        c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).sslContext(ssl).build();
         CLIENTS.put(key, c);
         return c;

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +26,17 @@ import java.util.Locale;
  * @param certsDir Docker's {@code /etc/docker/certs.d} layout: {@code <dir>/<host[:port]>/*.crt}
  * @param mirrors pull-through mirrors of Docker Hub, tried in order before it
  * @param uploadChunkSize blobs up to this size are pushed in one PUT, larger ones chunked
+ * @param connectTimeout how long a TCP (and TLS) connection to a registry may take
+ *     (daemon.json {@code registry-connect-timeout}, seconds; Docker dials for 30 s)
+ * @param readTimeout how long a registry may stay silent: waiting for a response's headers, or
+ *     between two reads of a body (daemon.json {@code registry-read-timeout}, seconds). A stalled
+ *     download counts as a failed attempt and resumes with a Range request.
  */
 public record RegistryConfig(Path certsDir, List<String> insecureRegistries, List<URI> mirrors,
                              int maxConcurrentDownloads, int maxConcurrentUploads, int maxDownloadAttempts,
-                             long uploadChunkSize) {
+                             long uploadChunkSize, Duration connectTimeout, Duration readTimeout) {
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     public static final Path DEFAULT_CERTS_DIR = Path.of("/etc/berth/certs.d");
     /** Docker Hub's API host; pulls of {@code docker.io/...} go there. */
     public static final String DOCKER_HUB_API = "registry-1.docker.io";
@@ -41,10 +49,14 @@ public record RegistryConfig(Path certsDir, List<String> insecureRegistries, Lis
         if (uploadChunkSize < 1 || maxConcurrentDownloads < 1 || maxConcurrentUploads < 1 || maxDownloadAttempts < 1) {
             throw EngineException.invalid("max-concurrent-downloads, max-concurrent-uploads and max-download-attempts must be at least 1");
         }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()) {
+            throw EngineException.invalid("registry-connect-timeout and registry-read-timeout must be at least 1 second");
+        }
     }
 
     public static RegistryConfig defaults() {
-        return new RegistryConfig(DEFAULT_CERTS_DIR, List.of(), List.of(), 3, 5, 5, DEFAULT_CHUNK);
+        return new RegistryConfig(DEFAULT_CERTS_DIR, List.of(), List.of(), 3, 5, 5, DEFAULT_CHUNK, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_READ_TIMEOUT);
     }
 
     /** Parses a {@code registry-mirrors} entry: an http(s) URL without path beyond {@code /}. */

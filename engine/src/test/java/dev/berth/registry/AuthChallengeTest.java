@@ -37,7 +37,8 @@ class AuthChallengeTest {
 
     @Test
     void loopbackAndListedRegistriesAreInsecure() {
-        RegistryConfig c = new RegistryConfig(Path.of("/x"), List.of("myreg:5000", "10.0.0.0/8"), List.of(), 3, 5, 5, 1 << 20);
+        RegistryConfig c = new RegistryConfig(Path.of("/x"), List.of("myreg:5000", "10.0.0.0/8"), List.of(), 3, 5, 5, 1 << 20,
+                RegistryConfig.DEFAULT_CONNECT_TIMEOUT, RegistryConfig.DEFAULT_READ_TIMEOUT);
         assertThat(c.isInsecure("127.0.0.1:5000")).isTrue();
         assertThat(c.isInsecure("localhost:5000")).isTrue();
         assertThat(c.isInsecure("myreg:5000")).isTrue();
@@ -49,7 +50,8 @@ class AuthChallengeTest {
     @Test
     void endpointsPreferMirrorsForHubAndHttpsFirst() {
         RegistryConfig c = new RegistryConfig(Path.of("/nonexistent"), List.of(),
-                List.of(RegistryConfig.parseMirror("http://127.0.0.1:5001/")), 3, 5, 5, 1 << 20);
+                List.of(RegistryConfig.parseMirror("http://127.0.0.1:5001/")), 3, 5, 5, 1 << 20,
+                RegistryConfig.DEFAULT_CONNECT_TIMEOUT, RegistryConfig.DEFAULT_READ_TIMEOUT);
         assertThat(RegistryClient.endpoints(c, "docker.io", true)).extracting(e -> e.base().toString())
                 .containsExactly("http://127.0.0.1:5001", "https://registry-1.docker.io");
         assertThat(RegistryClient.endpoints(c, "docker.io", false)).extracting(e -> e.base().toString())

@@ -18,12 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback HTTP proxy in front of a plain-HTTP registry that can break blob downloads: the
  * first {@link #cuts} answers to a {@code GET .../blobs/...} larger than 64 KiB stop after
  * {@link #cutAfter} bytes and drop the connection, as a registry that dies mid-pull does. It
- * records every blob request with its Range header.
+ * records every blob request with its Range header. The first {@link #stalls} such answers instead
+ * stop sending after {@link #cutAfter} bytes and keep the connection open, as a stuck registry does.
  */
 final class BlobProxy implements AutoCloseable {
     private static final Set<String> HOP = Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade",
             "expect", "keep-alive");
     final AtomicInteger cuts = new AtomicInteger();
+    final AtomicInteger stalls = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     volatile long cutAfter = 200_000;
     final List<String> blobRequests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
@@ -60,12 +63,14 @@ final class BlobProxy implements AutoCloseable {
             });
             byte[] out = r.body();
             boolean head = ex.getRequestMethod().equals("HEAD");
-            if (blob && out.length > 65536 && cuts.get() > 0) {
-                cuts.decrementAndGet();
+            boolean stall = blob && out.length > 65536 && stalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            if (stall || blob && out.length > 65536 && cuts.get() > 0) {
+                if (!stall) cuts.decrementAndGet();
                 ex.sendResponseHeaders(r.statusCode(), out.length);
                 OutputStream os = ex.getResponseBody();
                 os.write(out, 0, (int) Math.min(cutAfter, out.length / 2));
                 os.flush();
+                if (stall) closed.await(); // silent, connection open, until the proxy closes
                 return;
             }
             long len = head ? -1 : out.length == 0 ? -1 : out.length;
@@ -82,6 +87,7 @@ final class BlobProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

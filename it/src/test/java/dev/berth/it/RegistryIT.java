@@ -55,8 +55,9 @@ class RegistryIT {
         certsD = tmp.resolve("certs.d");
         Files.createDirectories(certsD.resolve(host));
         Files.copy(certs.resolve("ca.crt"), certsD.resolve(host).resolve("ca.crt"));
+        // a short read timeout: BlobProxy's cut answers leave the connection open, as a dying registry can
         d = new DaemonFixture("crun", "{\"certs-dir\": \"" + certsD + "\", \"max-download-attempts\": 2, "
-                + "\"max-concurrent-downloads\": 3, \"upload-chunk-size\": 262144}");
+                + "\"max-concurrent-downloads\": 3, \"upload-chunk-size\": 262144, \"registry-read-timeout\": 3}");
         berthConfig = Files.createDirectories(tmp.resolve("berth-config"));
 
         // A 4-layer image (busybox gzip, zstd, plain tar, gzip) pushed by skopeo.

@@ -99,7 +99,28 @@ final class ImagePusher {
 
     private record Layer(String diffId, Digest digest, String mediaType, long size, Optional<String> mountFrom, String tarDiffId) {}
 
+    /** A layer planned to be mounted (berth never had its blob) that the registry would not mount. */
+    private static final class NotMountable extends IOException {
+        NotMountable(Digest digest, String from) {
+            super("blob " + digest + " could not be mounted from " + from);
+        }
+    }
+
+    /**
+     * Pushes the manifest the image was pulled with when each of its blobs is here or was seen in
+     * another repository of this registry (mounted from there; a pull that found a layer "Already
+     * exists" never fetched its blob); if the registry refuses such a mount, pushes again from the
+     * blobs that are here.
+     */
     private void pushTag(ImageReference ref, Credentials creds, Progress progress) throws IOException {
+        try {
+            pushTag(ref, creds, progress, true);
+        } catch (NotMountable e) {
+            pushTag(ref, creds, progress, false);
+        }
+    }
+
+    private void pushTag(ImageReference ref, Credentials creds, Progress progress, boolean mountUnfetched) throws IOException {
         ImageRow row = images.db().read(c -> images.findRow(c, ref.toString()));
         ImageConfig imageConfig = Json.read(row.config(), ImageConfig.class);
         List<String> diffIds = imageConfig.rootfs().diffIds();
@@ -117,7 +138,7 @@ final class ImagePusher {
                 Manifest m = Json.read(b, Manifest.class);
                 if (m.layers().size() == diffIds.size() && m.config() != null
                         && m.config().digest().equals(Digest.sha256(row.config()).toString())
-                        && m.layers().stream().allMatch(l -> content.exists(Digest.parse(l.digest())))) {
+                        && allAvailable(m, diffIds, ref, repository, mountUnfetched)) {
                     original = Optional.of(m);
                     manifestBytes = b;
                     manifestType = stored.get().mediaType();
@@ -242,6 +263,20 @@ final class ImagePusher {
         progress.aux(aux);
     }
 
+    /** Each layer blob of {@code m} is here, or (when allowed) known in another repository of the target registry. */
+    private boolean allAvailable(Manifest m, List<String> diffIds, ImageReference ref, String repository, boolean mountUnfetched) {
+        for (int i = 0; i < diffIds.size(); i++) {
+            String digest = m.layers().get(i).digest();
+            boolean here = images.content().exists(Digest.parse(digest));
+            boolean mountable = mountUnfetched && dist.blobsOf(diffIds.get(i)).stream().anyMatch(b -> b.digest().equals(digest)
+                    && b.repository().startsWith(ref.domain() + "/") && !b.repository().equals(repository));
+            if (!here && !mountable) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void pushLayer(RegistryClient client, Layer l, String repository, Semaphore uploads, Progress progress)
             throws Exception {
         String id = ImagePuller.shortId(l.diffId());
@@ -254,6 +289,8 @@ final class ImagePusher {
                 progress.status(id, "Layer already exists");
             } else if (l.mountFrom().isPresent() && client.mount(l.digest(), l.mountFrom().get())) {
                 progress.status(id, "Mounted from " + l.mountFrom().get());
+            } else if (!images.content().exists(l.digest())) {
+                throw new NotMountable(l.digest(), l.mountFrom().orElse("another repository"));
             } else {
                 ContentStore content = images.content();
                 long[] last = {-1};

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.TestInstance;
  * Push after "Already exists": image B shares a layer with image A, pulled first from another
  * repository, so B's pull skips that layer. Pushing B elsewhere on the same registry must reuse the
  * compressed blob berth saw (mount it from where it came, or find it there), never recompress it
- * into a new digest, so the pushed manifest is B's own. (Not covered yet: the same layer as two
- * different blobs, say uncompressed in A and gzipped in B; berth then mounts A's blob and the
- * manifest differs from B's, where Docker could mount B's blob from B's repository.)
+ * into a new digest, so the pushed manifest is B's own, also when B's blob of that layer differs
+ * from A's (berth never fetched it: it is mounted from B's repository). When the registry will not
+ * mount it, the push falls back to the blobs berth has.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryPushReuseIT {
@@ -33,6 +33,11 @@ class RegistryPushReuseIT {
         TestImages.Layer own = TestImages.gzip(TestImages.tar(Map.of("own", "b only")));
         push("x/a", TestImages.image(tmp.resolve("a"), "amd64", List.of(shared)), tmp.resolve("a"));
         push("y/b", TestImages.image(tmp.resolve("b"), "amd64", List.of(shared, own)), tmp.resolve("b"));
+        // the same layer (one diffID) as two blobs: uncompressed in C, gzipped in D
+        byte[] base = TestImages.tar(Map.of("shared2", "another base"));
+        push("x/c", TestImages.image(tmp.resolve("c"), "amd64", List.of(TestImages.plain(base))), tmp.resolve("c"));
+        TestImages.Layer ownD = TestImages.gzip(TestImages.tar(Map.of("own", "d only")));
+        push("y/d", TestImages.image(tmp.resolve("d"), "amd64", List.of(TestImages.gzip(base), ownD)), tmp.resolve("d"));
         d = new DaemonFixture("crun");
     }
 
@@ -51,15 +56,41 @@ class RegistryPushReuseIT {
     @Test
     void aLayerThatAlreadyExistedIsMountedNotRecompressed() throws Exception {
         assertThat(d.docker("pull", reg.host + "/x/a:v1").code()).isZero();
-        Cmd.Result pullB = d.docker("pull", reg.host + "/y/b:v1");
-        assertThat(pullB.code()).as(pullB.toString()).isZero();
-        assertThat(pullB.stdout()).contains("Already exists");
-        String digestB = pullB.stdout().lines().filter(l -> l.startsWith("Digest: ")).findFirst().orElseThrow().substring(8);
+        String digestB = pulledDigest(reg.host + "/y/b:v1");
 
-        assertThat(d.docker("tag", reg.host + "/y/b:v1", reg.host + "/z/b:v1").code()).isZero();
-        Cmd.Result push = d.docker("push", reg.host + "/z/b:v1");
-        assertThat(push.code()).as(push.toString()).isZero();
+        Cmd.Result push = pushAs("y/b:v1", "z/b:v1");
         assertThat(push.stdout()).doesNotContain("Pushed").containsPattern("Mounted from (x/a|y/b)");
         assertThat(push.stdout()).contains("v1: digest: " + digestB);
+    }
+
+    @Test
+    void anUnfetchedBlobOfTheSameLayerIsMountedFromItsRepository() throws Exception {
+        assertThat(d.docker("pull", reg.host + "/x/c:v1").code()).isZero();
+        String digestD = pulledDigest(reg.host + "/y/d:v1");
+        Cmd.Result push = pushAs("y/d:v1", "z/d:v1");
+        assertThat(push.stdout()).doesNotContain("Pushed").contains("Mounted from y/d").contains("v1: digest: " + digestD);
+
+        // the registry forgets that y/d has that blob: the mount fails, berth pushes what it has
+        Path links = reg.storage.resolve("docker/registry/v2/repositories/y/d/_layers/sha256");
+        try (var s = Files.list(links)) {
+            for (Path l : s.toList()) RegistryFixture.run("rm", "-rf", l.toString());
+        }
+        Cmd.Result fallback = pushAs("y/d:v1", "w/d:v1");
+        assertThat(fallback.stdout()).contains("v1: digest: sha256:").doesNotContain("v1: digest: " + digestD);
+    }
+
+    /** Tags {@code from} as {@code to} (both repo:tag on the test registry) and pushes it, successfully. */
+    private Cmd.Result pushAs(String from, String to) {
+        assertThat(d.docker("tag", reg.host + "/" + from, reg.host + "/" + to).code()).isZero();
+        Cmd.Result push = d.docker("push", reg.host + "/" + to);
+        assertThat(push.code()).as(push.toString()).isZero();
+        return push;
+    }
+
+    private String pulledDigest(String ref) {
+        Cmd.Result pull = d.docker("pull", ref);
+        assertThat(pull.code()).as(pull.toString()).isZero();
+        assertThat(pull.stdout()).contains("Already exists");
+        return pull.stdout().lines().filter(l -> l.startsWith("Digest: ")).findFirst().orElseThrow().substring(8);
     }
 }

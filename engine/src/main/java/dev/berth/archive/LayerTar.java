@@ -22,7 +22,9 @@ import java.util.Optional;
  * ({@code trusted.overlay.opaque=y}) get a {@code .wh..wh..opq} entry. Owners, modes, mtimes,
  * device numbers and hard links are kept; of the extended attributes only
  * {@code security.capability} is, as in Docker (go-archive records no others). Entries are in
- * lexical order, so the same tree always gives the same bytes.
+ * lexical order, so the same tree always gives the same bytes. The one re-archiver of layers:
+ * save and push use it for a layer whose original tar cannot be rebuilt (no tar-split metadata,
+ * or a tree that no longer matches it).
  */
 public final class LayerTar {
     private static final String CAPABILITY = "security.capability";

@@ -50,10 +50,14 @@ public final class TarExtractor {
         try (InputStream in = split.wrap(new DigestInputStream(plainTar, sha))) {
             TarReader reader = new TarReader(in);
             for (TarEntry e = reader.next(); e != null; e = reader.next()) {
-                if (e.type() == TarEntry.REGULAR && e.size() > 0) {
+                if (e.type() == TarEntry.REGULAR && e.storedSize() > 0) {
                     java.util.List<String> parts = Unpacker.components(e.name(), java.util.List.of(), e.name());
                     if (!parts.isEmpty() && !parts.getLast().startsWith(".wh.")) { // as the unpacker decides
-                        split.file(String.join("/", parts), e.size());
+                        if (e.sparse().isEmpty()) {
+                            split.file(String.join("/", parts), e.size());
+                        } else {
+                            split.sparseFile(String.join("/", parts), e.size(), e.sparse());
+                        }
                     }
                 }
             }
@@ -70,7 +74,7 @@ public final class TarExtractor {
             TarReader reader = new TarReader(plain);
             Unpacker unpacker = new Unpacker(root, split);
             for (TarEntry e = reader.next(); e != null; e = reader.next()) {
-                unpacker.apply(e, reader.content());
+                unpacker.apply(e, reader.data());
             }
             unpacker.finish();
             plain.transferTo(OutputStream.nullOutputStream());

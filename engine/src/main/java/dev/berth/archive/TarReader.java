@@ -9,13 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A streaming tar reader (ustar, GNU long names, PAX). Written here rather than taken from
  * commons-compress because commons-compress decodes PAX values as UTF-8, which corrupts binary
  * xattrs such as {@code security.capability}; this reader keeps {@code SCHILY.xattr.*} values as
- * raw bytes. Sparse files are refused: Docker never writes them into layers.
+ * raw bytes. GNU sparse files (old GNU and PAX 0.0, 0.1, 1.0; see {@link GnuSparse}) are read
+ * with their map: {@link #data} gives what the archive stores, {@link #content} the whole file.
  */
 public final class TarReader {
     private static final int BLOCK = 512;
@@ -23,6 +25,9 @@ public final class TarReader {
     private final Map<String, byte[]> globalPax = new HashMap<>();
     private long remaining;
     private long padding;
+    /** The sparse map and full size of the entry last returned, if it is a sparse file. */
+    private List<TarEntry.Fragment> sparse = List.of();
+    private long sparseSize;
 
     public TarReader(InputStream in) {
         this.in = in;
@@ -68,8 +73,19 @@ public final class TarReader {
         }
     }
 
-    /** The content of the entry last returned by {@link #next}; reads stop at its end. */
+    /**
+     * The content of the entry last returned by {@link #next}; reads stop at its end. For a
+     * sparse file, the whole file: holes read as zeros.
+     */
     public InputStream content() {
+        return sparse.isEmpty() ? data() : GnuSparse.expand(data(), sparse, sparseSize);
+    }
+
+    /**
+     * What the archive stores for the entry last returned by {@link #next}: its content, or for a
+     * sparse file the data of its map's fragments one after the other ({@link TarEntry#storedSize} bytes).
+     */
+    public InputStream data() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -94,10 +110,8 @@ public final class TarReader {
 
     private TarEntry entry(byte[] h, char type, long size, Map<String, byte[]> pax, String longName, String longLink)
             throws IOException {
-        if (type == 'S' || pax.containsKey("GNU.sparse.major") || pax.containsKey("GNU.sparse.map")
-                || pax.containsKey("GNU.sparse.size")) {
-            throw invalid("sparse files are not supported");
-        }
+        // old GNU sparse: the extension blocks follow the header at once
+        GnuSparse.Sparse oldSparse = type == 'S' ? GnuSparse.oldGnu(h, in) : null;
         String name = cString(h, 0, 100);
         String magic = new String(h, 257, 6, StandardCharsets.ISO_8859_1);
         if (magic.equals("ustar\0")) {
@@ -136,20 +150,31 @@ public final class TarReader {
                 }
             }
         }
-        if (type == '\0' || type == '7') {
+        if (type == '\0' || type == '7' || type == 'S') {
             type = TarEntry.REGULAR;
+        }
+        sparse = List.of();
+        long stored = size;
+        if (type == TarEntry.REGULAR && (oldSparse != null || GnuSparse.isPax(pax))) {
+            GnuSparse.Sparse s = oldSparse != null ? oldSparse : GnuSparse.pax(pax, in, size);
+            if (s.name() != null && !s.name().isEmpty()) {
+                name = s.name();
+            }
+            stored = size - s.mapBytes();
+            sparse = GnuSparse.checked(s, stored, name);
+            sparseSize = s.realSize();
         }
         // Only regular files carry data; a hard link's size field is ignored, as in Go.
         boolean hasData = type == TarEntry.REGULAR;
-        remaining = hasData ? size : 0;
+        remaining = hasData ? stored : 0;
         padding = hasData ? (BLOCK - size % BLOCK) % BLOCK : 0;
         if (!hasData && size > 0 && type != TarEntry.HARDLINK && type != TarEntry.SYMLINK
                 && type != TarEntry.DIR && type != TarEntry.CHAR && type != TarEntry.BLOCK && type != TarEntry.FIFO) {
             remaining = size; // unknown type with data: keep the stream aligned; the caller rejects it
             padding = (BLOCK - size % BLOCK) % BLOCK;
         }
-        return new TarEntry(name, type, mode, (int) uid, (int) gid, hasData ? size : 0, mtime, mtimeNsec, link,
-                (int) number(h, 329, 8), (int) number(h, 337, 8), xattrs);
+        return new TarEntry(name, type, mode, (int) uid, (int) gid, hasData ? (sparse.isEmpty() ? size : sparseSize) : 0,
+                mtime, mtimeNsec, link, (int) number(h, 329, 8), (int) number(h, 337, 8), xattrs, sparse);
     }
 
     private void skipContent() throws IOException {
@@ -205,13 +230,16 @@ public final class TarReader {
                 throw invalid("malformed PAX record");
             }
             String key = new String(b, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
-            out.put(key, Arrays.copyOfRange(b, eq + 1, end - 1));
+            byte[] value = Arrays.copyOfRange(b, eq + 1, end - 1);
+            if (!GnuSparse.joinPax00(key, value, out)) {
+                out.put(key, value);
+            }
             pos = end;
         }
     }
 
     /** Octal, or base-256 when the top bit of the first byte is set (GNU, for large values). */
-    private static long number(byte[] h, int off, int len) {
+    static long number(byte[] h, int off, int len) {
         if ((h[off] & 0x80) != 0) {
             long v = h[off] & 0x3f;
             boolean negative = (h[off] & 0x40) != 0;

@@ -40,7 +40,9 @@ import java.util.zip.ZipException;
  *
  * <p>Format (the caller compresses it): {@code "BTS1"}, then records: {@code 'R' int n, n bytes}
  * (raw tar bytes), {@code 'F' long size, int n, n bytes} (a file's content: its path in the tree,
- * UTF-8, relative), and a final {@code 'E' long total} (the tar's length). The content of a file
+ * UTF-8, relative), {@code 'P' long realSize, int count, count × (long offset, long length), int n,
+ * n bytes} (a sparse file's stored data: those ranges of the file, in order, the file being
+ * {@code realSize} bytes), and a final {@code 'E' long total} (the tar's length). The content of a file
  * that a later entry of the same tar replaced (duplicate names, a file replaced by a directory, a
  * whiteout of a file of the same layer) is moved aside into the spill directory under its file
  * number, so it is not lost; the assembler looks there first.
@@ -141,18 +143,44 @@ public final class TarSplit {
          * unpacker right before it copies an entry's content into the tree.
          */
         void file(String path, long size) throws IOException {
+            start();
+            out.writeByte('F');
+            out.writeLong(size);
+            announce(path, size);
+        }
+
+        /**
+         * As {@link #file}, for a sparse file of {@code realSize} bytes: the next bytes read are its
+         * {@code fragments}' data, one after the other.
+         */
+        void sparseFile(String path, long realSize, List<TarEntry.Fragment> fragments) throws IOException {
+            start();
+            out.writeByte('P');
+            out.writeLong(realSize);
+            out.writeInt(fragments.size());
+            long stored = 0;
+            for (TarEntry.Fragment f : fragments) {
+                out.writeLong(f.offset());
+                out.writeLong(f.length());
+                stored += f.length();
+            }
+            announce(path, stored);
+        }
+
+        private void start() throws IOException {
             if (dataRemaining != 0) {
                 throw new IllegalStateException("file content announced inside another file's content");
             }
             flushRaw();
+        }
+
+        private void announce(String path, long stored) throws IOException {
             byte[] p = path.getBytes(StandardCharsets.UTF_8);
-            out.writeByte('F');
-            out.writeLong(size);
             out.writeInt(p.length);
             out.write(p);
             written.put(path, files++);
-            dataRemaining = size;
-            total += size;
+            dataRemaining = stored;
+            total += stored;
         }
 
         /**
@@ -243,15 +271,10 @@ public final class TarSplit {
                         meta.skipNBytes(n);
                         total += n;
                     }
-                    case 'F' -> {
-                        long size = meta.readLong();
-                        int n = meta.readInt();
-                        if (size < 0 || n <= 0 || n > 1 << 20) {
-                            throw new MismatchException("corrupt tar-split metadata");
-                        }
-                        byte[] p = new byte[n];
-                        meta.readFully(p);
-                        String name = new String(p, StandardCharsets.UTF_8);
+                    case 'F', 'P' -> {
+                        FileRecord r = FileRecord.read(kind, meta);
+                        String name = r.name();
+                        long size = r.size();
                         Path file = source(name, files++, root, spillDir, spilled);
                         Map<String, Object> a;
                         try {
@@ -261,7 +284,7 @@ public final class TarSplit {
                         }
                         checkFile(name, ((Integer) a.get("mode") & 0170000) == 0100000, (Long) a.get("size"), size);
                         touched |= ((FileTime) a.get("ctime")).compareTo(recordedAt) >= 0;
-                        total += size;
+                        total += r.stored();
                     }
                     case 'E' -> {
                         if (meta.readLong() != total) {
@@ -274,6 +297,45 @@ public final class TarSplit {
             }
         } catch (EOFException | ZipException e) {
             throw new MismatchException("tar-split metadata is truncated or corrupt: " + e.getMessage());
+        }
+    }
+
+    /**
+     * An {@code 'F'} or {@code 'P'} record: the file's name, its size, and the ranges of it the tar
+     * stores (a regular file: all of it).
+     */
+    private record FileRecord(String name, long size, List<TarEntry.Fragment> fragments) {
+        long stored() {
+            return fragments.stream().mapToLong(TarEntry.Fragment::length).sum();
+        }
+
+        static FileRecord read(int kind, DataInputStream meta) throws IOException {
+            long size = meta.readLong();
+            List<TarEntry.Fragment> fragments = new ArrayList<>();
+            if (kind == 'F') {
+                fragments.add(new TarEntry.Fragment(0, size));
+            } else {
+                int count = meta.readInt();
+                if (count < 0 || count > 1 << 20) {
+                    throw new MismatchException("corrupt tar-split metadata");
+                }
+                long end = 0;
+                for (int i = 0; i < count; i++) {
+                    TarEntry.Fragment f = new TarEntry.Fragment(meta.readLong(), meta.readLong());
+                    if (f.offset() < end || f.length() < 0 || f.offset() > size - f.length()) {
+                        throw new MismatchException("corrupt tar-split metadata: sparse map");
+                    }
+                    end = f.offset() + f.length();
+                    fragments.add(f);
+                }
+            }
+            int n = meta.readInt();
+            if (size < 0 || n <= 0 || n > 1 << 20) {
+                throw new MismatchException("corrupt tar-split metadata");
+            }
+            byte[] p = new byte[n];
+            meta.readFully(p);
+            return new FileRecord(new String(p, StandardCharsets.UTF_8), size, fragments);
         }
     }
 
@@ -363,6 +425,7 @@ public final class TarSplit {
         private SeekableByteChannel file;
         private String fileName;
         private long fileRemaining;
+        private java.util.Deque<TarEntry.Fragment> fragments;
         private int files;
         private long produced;
         private boolean done;
@@ -416,7 +479,7 @@ public final class TarSplit {
                     }
                     fileRemaining -= n;
                     if (fileRemaining == 0) {
-                        closeFile();
+                        nextFragment();
                     }
                     if (n > 0) {
                         return produced(b, off, n);
@@ -450,16 +513,7 @@ public final class TarSplit {
                             raw = null;
                         }
                     }
-                    case 'F' -> {
-                        long size = meta.readLong();
-                        int n = meta.readInt();
-                        if (size < 0 || n <= 0 || n > 1 << 20) {
-                            throw new MismatchException("corrupt tar-split metadata");
-                        }
-                        byte[] p = new byte[n];
-                        meta.readFully(p);
-                        openFile(new String(p, StandardCharsets.UTF_8), size, files++);
-                    }
+                    case 'F', 'P' -> openFile(FileRecord.read(kind, meta), files++);
                     case 'E' -> {
                         long total = meta.readLong();
                         Digest actual = Digest.of(sha);
@@ -476,7 +530,9 @@ public final class TarSplit {
             }
         }
 
-        private void openFile(String name, long size, int number) throws IOException {
+        private void openFile(FileRecord r, int number) throws IOException {
+            String name = r.name();
+            long size = r.size();
             Path p = source(name, number, root, spillDir, spilled);
             BasicFileAttributes a;
             try {
@@ -485,7 +541,7 @@ public final class TarSplit {
                 throw new MismatchException("layer file " + name + " is missing");
             }
             checkFile(name, a.isRegularFile(), a.size(), size); // lstat before open: a fifo must not block
-            if (size == 0) {
+            if (r.stored() == 0) {
                 return;
             }
             SeekableByteChannel ch;
@@ -496,7 +552,22 @@ public final class TarSplit {
             }
             file = ch;
             fileName = name;
-            fileRemaining = size;
+            fragments = new java.util.ArrayDeque<>(r.fragments());
+            nextFragment();
+        }
+
+        /** Moves to the next fragment with data (a regular file is one fragment), or closes the file. */
+        private void nextFragment() throws IOException {
+            TarEntry.Fragment f;
+            do {
+                f = fragments.poll();
+                if (f == null) {
+                    closeFile();
+                    return;
+                }
+            } while (f.length() == 0);
+            file.position(f.offset());
+            fileRemaining = f.length();
         }
 
         private void closeFile() throws IOException {

@@ -7,6 +7,8 @@ import dev.berth.sys.Libc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -44,6 +46,7 @@ final class Unpacker {
         return size;
     }
 
+    /** Applies {@code e}; {@code content} is what the archive stores for it ({@link TarReader#data}). */
     void apply(TarEntry e, InputStream content) throws IOException {
         List<String> parts = components(e.name(), List.of(), e.name());
         if (parts.isEmpty()) {
@@ -70,6 +73,11 @@ final class Unpacker {
         }
         switch (e.type()) {
             case TarEntry.REGULAR -> {
+                if (!e.sparse().isEmpty()) {
+                    writeSparse(target, String.join("/", parts), e, content);
+                    size += e.size();
+                    break;
+                }
                 try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     if (split != null && e.size() > 0) {
@@ -101,6 +109,38 @@ final class Unpacker {
                     (int) e.type(), e.name());
         }
         metadata(target, e);
+    }
+
+    /**
+     * Writes a sparse file with holes: each fragment of {@code data} at its offset, nothing
+     * between (the file system leaves holes where nothing was written). A hole at the end is
+     * made by writing the last byte, as Go's archive/tar does, so the size is right.
+     */
+    private void writeSparse(Path target, String path, TarEntry e, InputStream data) throws IOException {
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            if (split != null && e.storedSize() > 0) {
+                split.sparseFile(path, e.size(), e.sparse());
+            }
+            byte[] buf = new byte[1 << 16];
+            for (TarEntry.Fragment f : e.sparse()) {
+                out.position(f.offset());
+                for (long left = f.length(); left > 0; ) {
+                    int n = data.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        throw new java.io.EOFException("truncated tar entry");
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                    left -= n;
+                }
+            }
+            if (out.size() < e.size()) {
+                out.write(ByteBuffer.wrap(new byte[1]), e.size() - 1);
+            }
+        }
     }
 
     /** Sets directory times last: creating entries inside a directory changes its mtime. */

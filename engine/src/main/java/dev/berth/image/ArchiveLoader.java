@@ -21,12 +21,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
+import java.io.InterruptedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -34,14 +37,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import tools.jackson.core.JacksonException;
 
 /**
  * {@code docker load} of a docker-archive ({@code manifest.json}) or an OCI image layout
  * ({@code index.json}), plain or compressed, read in one pass from a stream. Nothing is written
  * under a name taken from the archive: small files (JSON) are kept in memory, and every other file
- * is unpacked as it streams by into a staged layer directory of the {@link LayerStore} (a layer is
- * never held in memory). Once the archive is read, manifests pick the layers they name; paths are
+ * is spooled to a temporary file of the {@link LayerStore} as it streams by and unpacked from there
+ * into a staged layer directory by one of a few workers while the archive is read on (a layer is
+ * never held in memory; at most {@value #WORKERS} spool files exist at once). Each unpack reports
+ * Docker's {@code Loading layer} progress. Once the archive is read and every unpack has ended,
+ * manifests pick the layers they name; paths are
  * looked up, never opened, so a manifest that points outside the archive finds nothing. Layers
  * are verified against the config's diff ids (and OCI blobs against their digests), committed, and
  * the images recorded in one transaction. On any failure, staged and newly committed layers are
@@ -55,6 +66,8 @@ final class ArchiveLoader {
     private static final int LINK_DEPTH = 16;
     /** All small files together may take this much memory. */
     private static final long MEMORY_MAX = 256L << 20;
+    /** Layers unpacked at once (and spooled at most): the disk, not the CPU, is the limit. */
+    static final int WORKERS = 3;
 
     /** One file of the archive, by its normalized path. */
     private sealed interface Blob {}
@@ -62,6 +75,9 @@ final class ArchiveLoader {
     private record Small(byte[] bytes, Digest digest) implements Blob {}
 
     private record Unpacked(LayerStore.Staged staged, Digest digest) implements Blob {}
+
+    /** Spooled and being unpacked by a worker; {@link #settle} turns it into an outcome. */
+    private record Spooled(Future<LayerStore.Staged> unpack, Digest digest) implements Blob {}
 
     private record Unreadable(String why, Digest digest) implements Blob {}
 
@@ -71,19 +87,27 @@ final class ArchiveLoader {
 
     private final ImageStore store;
     private final LayerStore layers;
+    private final Progress progress;
     private final Map<String, Blob> files = new HashMap<>();
-    private final List<LayerStore.Staged> staged = new ArrayList<>();
+    /** Staged layer directories (workers add to it), all discarded at the end: commit moved the wanted ones. */
+    private final List<LayerStore.Staged> staged = Collections.synchronizedList(new ArrayList<>());
+    private final Semaphore spools = new Semaphore(WORKERS);
     private long inMemory;
 
-    ArchiveLoader(ImageStore store, LayerStore layers) {
+    /** {@code progress} hears {@code Loading layer} per layer unpacked (id: the layer file's short digest). */
+    ArchiveLoader(ImageStore store, LayerStore layers, Progress progress) {
         this.store = store;
         this.layers = layers;
+        this.progress = progress;
     }
 
     /** Loads {@code archive}; the caller holds the GC read lock. */
     LoadResult load(InputStream archive) throws IOException {
         try {
-            read(archive);
+            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+                read(archive, workers);
+                settle();
+            } // closing waits for every worker, also after a failure: nothing unpacks on behind our back
             List<Pending> images = files.containsKey("manifest.json") ? dockerArchive() : ociLayout();
             return commit(images);
         } catch (EngineException e) {
@@ -98,7 +122,7 @@ final class ArchiveLoader {
 
     // ---- pass 1: the archive ------------------------------------------------------------------
 
-    private void read(InputStream archive) throws IOException {
+    private void read(InputStream archive, ExecutorService workers) throws IOException {
         TarReader reader;
         try {
             reader = new TarReader(Compression.decompress(archive));
@@ -108,7 +132,7 @@ final class ArchiveLoader {
                     throw EngineException.invalid("invalid archive: %s points outside the archive", e.name());
                 }
                 switch (e.type()) {
-                    case TarEntry.REGULAR -> files.put(name, file(reader.content(), e.size()));
+                    case TarEntry.REGULAR -> files.put(name, file(reader.content(), e.size(), workers));
                     case TarEntry.SYMLINK -> {
                         String dir = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
                         String target = e.linkName().startsWith("/") ? null : normalize(dir + e.linkName());
@@ -138,8 +162,8 @@ final class ArchiveLoader {
         }
     }
 
-    /** Reads one file: into memory when small or JSON, else unpacked as a layer while it streams. */
-    private Blob file(InputStream content, long size) throws IOException {
+    /** Reads one file: into memory when small or JSON, else spooled and handed to a worker to unpack. */
+    private Blob file(InputStream content, long size, ExecutorService workers) throws IOException {
         MessageDigest sha = Digest.newSha256();
         InputStream in = new DigestInputStream(content, sha);
         byte[] head = in.readNBytes((int) Math.min(size, SMALL));
@@ -165,15 +189,76 @@ final class ArchiveLoader {
             return new Small(all, Digest.of(sha));
         }
         try {
-            LayerStore.Staged s = layers.stage(new SequenceInputStream(new ByteArrayInputStream(head), noClose(in)));
-            staged.add(s);
-            in.transferTo(OutputStream.nullOutputStream()); // the rest of a compressed blob: its digest covers it
-            return new Unpacked(s, Digest.of(sha));
-        } catch (EngineException | IOException notALayer) {
-            // Not a layer after all (or a bad one): fatal only if a manifest names it. A truncated
-            // archive shows itself here, while the rest of the entry is read.
-            in.transferTo(OutputStream.nullOutputStream());
-            return new Unreadable(notALayer.getMessage(), Digest.of(sha));
+            spools.acquire(); // all workers busy: wait rather than fill the disk with spool files
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("load cancelled");
+        }
+        Path spool = null;
+        boolean handedOver = false;
+        try {
+            spool = layers.spoolFile();
+            try (OutputStream out = Files.newOutputStream(spool)) {
+                out.write(head);
+                in.transferTo(out); // a truncated archive fails here, before any worker sees the file
+            }
+            Digest digest = Digest.of(sha);
+            Path file = spool;
+            Future<LayerStore.Staged> unpack = workers.submit(() -> unpackSpooled(file, digest, size));
+            handedOver = true;
+            return new Spooled(unpack, digest);
+        } finally {
+            if (!handedOver) {
+                if (spool != null) {
+                    Files.deleteIfExists(spool);
+                }
+                spools.release();
+            }
+        }
+    }
+
+    /** A worker's job: unpacks a spooled file into a staged layer, reporting progress, and deletes the spool. */
+    private LayerStore.Staged unpackSpooled(Path spool, Digest digest, long size) throws IOException {
+        try (InputStream in = Files.newInputStream(spool)) {
+            return stage(in, digest, size);
+        } finally {
+            Files.deleteIfExists(spool);
+            spools.release();
+        }
+    }
+
+    /** Stages a layer from {@code tar}, the archive's file of that digest and size, as Docker's "Loading layer". */
+    private LayerStore.Staged stage(InputStream tar, Digest digest, long size) throws IOException {
+        String id = digest.hex().substring(0, 12);
+        return track(layers.stage(new ThrottledProgress(id, "Loading layer", size, progress).counting(tar)));
+    }
+
+    /**
+     * Waits for every unpack and records its outcome: a file
+     * that did not unpack is not a layer after all (or a bad one), fatal only if a manifest names it.
+     */
+    private void settle() throws IOException {
+        for (Map.Entry<String, Blob> e : files.entrySet()) {
+            if (e.getValue() instanceof Spooled s) {
+                e.setValue(outcome(s));
+            }
+        }
+    }
+
+    private static Blob outcome(Spooled s) throws IOException {
+        try {
+            return new Unpacked(s.unpack().get(), s.digest());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("load cancelled");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof EngineException || e.getCause() instanceof IOException) {
+                return new Unreadable(e.getCause().getMessage(), s.digest());
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // as if unpacked on this thread
+            }
+            throw new IllegalStateException("unpacking a layer failed", e.getCause());
         }
     }
 
@@ -183,15 +268,6 @@ final class ArchiveLoader {
         if (inMemory > MEMORY_MAX) {
             throw EngineException.invalid("invalid archive: more than %d MiB of small files", MEMORY_MAX >> 20);
         }
-    }
-
-    private static InputStream noClose(InputStream in) {
-        return new java.io.FilterInputStream(in) {
-            @Override
-            public void close() {
-                // the archive's stream outlives each entry
-            }
-        };
     }
 
     /** The lexical path inside the archive, or null when it would leave the archive. */
@@ -411,6 +487,7 @@ final class ArchiveLoader {
         return switch (b) {
             case Small s -> Optional.of(s.digest());
             case Unpacked u -> Optional.of(u.digest());
+            case Spooled u -> Optional.of(u.digest());
             case Unreadable u -> Optional.ofNullable(u.digest());
             case Link l -> Optional.empty();
         };
@@ -514,11 +591,12 @@ final class ArchiveLoader {
                 }
             }
             case Small s -> {
-                return track(layers.stage(new ByteArrayInputStream(s.bytes())));
+                return stage(new ByteArrayInputStream(s.bytes()), s.digest(), s.bytes().length);
             }
             case Unreadable u -> throw EngineException.invalid("invalid archive: layer %d is not a readable layer: %s",
                     index, u.why());
             case Link l -> throw new IllegalStateException("links are resolved before");
+            case Spooled l -> throw new IllegalStateException("unpacks are settled before");
         }
     }
 

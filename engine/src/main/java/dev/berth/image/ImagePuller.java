@@ -332,7 +332,7 @@ final class ImagePuller {
             if (content.exists(digest)) {
                 try (InputStream in = content.open(digest)) {
                     progress.status(id, "Download complete");
-                    staged = images.layers().stage(in);
+                    staged = images.layers().stage(new ThrottledProgress(id, "Extracting", d.size(), progress).counting(in));
                 }
             } else {
                 if (!downloads.tryAcquire()) {
@@ -373,6 +373,9 @@ final class ImagePuller {
                 }
                 progress.status(id, "Verifying Checksum");
                 progress.status(id, "Download complete");
+                // The unpacker read the blob as it arrived, so it is extracted already; Docker's
+                // clients still expect the step between "Download complete" and "Pull complete".
+                progress.progress(id, "Extracting", d.size(), d.size());
             }
             if (!staged.diffId().equals(diffId)) {
                 images.layers().discard(staged);
@@ -391,14 +394,7 @@ final class ImagePuller {
 
     /** Reports download progress at most every 1% or 512 KiB, and at the end. */
     private static java.util.function.LongConsumer throttled(String id, long total, Progress progress) {
-        long step = Math.max(512 * 1024, total / 100);
-        long[] last = {-1};
-        return current -> {
-            if (last[0] < 0 || current - last[0] >= step || current == total) {
-                last[0] = current;
-                progress.progress(id, "Downloading", current, total);
-            }
-        };
+        return new ThrottledProgress(id, "Downloading", total, progress);
     }
 
     static String shortId(String digest) {

@@ -338,7 +338,7 @@ final class ImagePusher {
                 try (OutputStream file = Files.newOutputStream(tmp);
                         GZIPOutputStream gz = new GZIPOutputStream(file, 65536);
                         OutputStream out = new java.security.DigestOutputStream(gz, plain)) {
-                    LayerArchiver.write(layer.diffDir(), out);
+                    dev.berth.archive.LayerTar.write(layer.diffDir(), out);
                 }
             }
             // Re-archived (no tar-split metadata: layers of older berth versions, or a tree that no

@@ -52,5 +52,10 @@ public interface ImageService {
      * {@code docker load}: a docker-archive or OCI image layout tar, plain or compressed. All or
      * nothing: on any error no image, layer or temporary file of this load is left behind.
      */
-    LoadResult load(InputStream archive);
+    default LoadResult load(InputStream archive) {
+        return load(archive, Progress.NONE);
+    }
+
+    /** As {@link #load(InputStream)}, telling {@code progress} Docker's "Loading layer" progress of each layer. */
+    LoadResult load(InputStream archive, Progress progress);
 }

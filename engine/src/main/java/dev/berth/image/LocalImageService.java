@@ -301,10 +301,10 @@ public final class LocalImageService implements ImageService {
     }
 
     @Override
-    public LoadResult load(InputStream archive) {
+    public LoadResult load(InputStream archive, Progress progress) {
         gcLock.readLock().lock();
         try {
-            return new ArchiveLoader(store, layers).load(archive);
+            return new ArchiveLoader(store, layers, progress).load(archive);
         } catch (IOException e) {
             throw EngineException.system(e, "load: %s", e.getMessage());
         } finally {

@@ -207,6 +207,15 @@ public final class LayerStore {
         }
     }
 
+    /**
+     * A new empty file beside the layers, for data on its way into one (a layer spooled while an
+     * archive is read on): on the same filesystem, and removed at the next start if a crash leaves
+     * it. The caller deletes it.
+     */
+    public Path spoolFile() throws IOException {
+        return Files.createFile(dir.resolve(TMP + "spool-" + UUID.randomUUID()));
+    }
+
     /** Removes a staged layer that is not wanted; harmless after {@link #commit}. */
     public void discard(Staged p) throws IOException {
         AtomicFiles.deleteTree(p.dir());

@@ -338,6 +338,82 @@ class ImageArchiveTest {
         assertNothingLoaded(rootB, b);
     }
 
+    /**
+     * Layers spooled from the archive unpack in parallel: every unpack's first progress report
+     * waits until all three layers have reported, which only happens if they unpack at once
+     * (one at a time, the first would wait for the others forever; the deadline only ends that).
+     * Each layer then reports "Loading layer" up to its full size, under its short digest.
+     */
+    @Test
+    void layersUnpackInParallelAndReportLoadingLayer() throws Exception {
+        List<byte[]> layers = new ArrayList<>();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) { // as many as ArchiveLoader.WORKERS
+            byte[] content = new byte[3 << 20]; // above the in-memory limit: spooled and unpacked by a worker
+            new java.util.Random(i).nextBytes(content);
+            layers.add(new TestTar().file("f" + i, content, 0644, 0, 0).bytes());
+            files.put("l" + i + ".tar", layers.getLast());
+        }
+        java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(layers.size());
+        Map<String, List<long[]>> reports = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Boolean> waits = java.util.Collections.synchronizedList(new ArrayList<>());
+        Progress progress = new Progress() {
+            @Override
+            public void status(String id, String status) {
+                throw new AssertionError("unexpected status " + status);
+            }
+
+            @Override
+            public void progress(String id, String status, long current, long total) {
+                assertThat(status).isEqualTo("Loading layer");
+                boolean first = reports.putIfAbsent(id, java.util.Collections.synchronizedList(new ArrayList<>())) == null;
+                reports.get(id).add(new long[] {current, total});
+                if (first) {
+                    allStarted.countDown();
+                    try {
+                        waits.add(allStarted.await(120, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void aux(Object value) {}
+        };
+        byte[] archive = dockerArchive(configFor(layers.toArray(byte[][]::new)), List.copyOf(files.keySet()), files, "par:1");
+        assertThat(b.load(new ByteArrayInputStream(archive), progress).messages()).containsExactly("Loaded image: par:1");
+        assertThat(waits).containsExactly(true, true, true);
+        for (byte[] l : layers) {
+            List<long[]> r = reports.get(Digest.sha256(l).hex().substring(0, 12));
+            assertThat(r).as("reports of a layer").hasSizeGreaterThan(2); // throttled, but more than start and end
+            assertThat(r.getLast()).containsExactly(l.length, l.length);
+            assertThat(r).allSatisfy(x -> assertThat(x[1]).isEqualTo(l.length));
+        }
+        assertThat(b.layers().openTar(b.inspect("par:1").chainIds().getLast()).orElseThrow().readAllBytes())
+                .isEqualTo(layers.getLast());
+    }
+
+    /** A GNU sparse layer tar goes in by import, out by save byte for byte, and in again by load, holes kept. */
+    @Test
+    void gnuSparseLayersImportSaveAndLoad() throws Exception {
+        Path src = Files.createDirectory(tmp.resolve("sparse-src"));
+        Path tar = tmp.resolve("sparse.tar");
+        Process p = new ProcessBuilder("bash", "-c", "set -e; cd " + src + "; truncate -s 8M f; "
+                + "printf middle | dd of=f bs=1 seek=4000000 conv=notrunc status=none; "
+                + "tar --sparse --format=gnu -cf " + tar + " f").inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        byte[] layer = Files.readAllBytes(tar);
+        a.importImage(new ByteArrayInputStream(layer), Optional.of("sparse:1"), List.of(), "");
+        byte[] archive = save(a, "sparse:1");
+        assertThat(entries(archive).get("blobs/sha256/" + Digest.sha256(layer).hex())).isEqualTo(layer);
+        assertThat(b.load(new ByteArrayInputStream(archive)).messages()).containsExactly("Loaded image: sparse:1");
+        Path f = b.layers().get(b.inspect("sparse:1").chainIds().getFirst()).orElseThrow().diffDir().resolve("f");
+        assertThat(Files.mismatch(f, src.resolve("f"))).isEqualTo(-1L);
+        Process du = new ProcessBuilder("stat", "-c", "%b", f.toString()).start();
+        assertThat(Long.parseLong(new String(du.getInputStream().readAllBytes()).trim())).isLessThanOrEqualTo(64);
+    }
+
     @Test
     void aLayerThatIsNotItsDiffIdIsRefused() throws Exception {
         byte[] l1 = new TestTar().file("a", "1", 0644).bytes();

@@ -217,6 +217,76 @@ class ImageArchiveIT {
         ok(a.docker("rmi", "multi:1"));
     }
 
+    /**
+     * {@code POST /images/load?quiet=0} streams Docker's "Loading layer" progress (a layer of 3 MB:
+     * throttled, several bars, the last at its full size) before the result; quiet, and by
+     * default as in Docker, only the result. The docker CLI shows the bars on a terminal.
+     */
+    @Test
+    void loadStreamsLoadingLayerProgressUnlessQuiet() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("progress"));
+        ok(Cmd.run(List.of("bash", "-c", "cd " + dir + " && head -c 3000000 /dev/urandom > f && tar -cf layer.tar f")));
+        ok(a.docker("import", dir.resolve("layer.tar").toString(), "load-progress:1"));
+        String diffId = ok(a.docker("image", "inspect", "-f", "{{index .RootFS.Layers 0}}", "load-progress:1")).stdout().trim();
+        long size = Files.size(dir.resolve("layer.tar"));
+        Path tar = dir.resolve("image.tar");
+        ok(a.docker("save", "-o", tar.toString(), "load-progress:1"));
+
+        List<String> lines = load(b, tar, "quiet=0");
+        String id = diffId.substring(7, 19);
+        List<String> bars = lines.subList(0, lines.size() - 1);
+        assertThat(bars).hasSizeGreaterThan(2).allSatisfy(l -> assertThat(l).matches(
+                "\\{\"status\":\"Loading layer\",\"progressDetail\":\\{\"current\":\\d+,\"total\":" + size
+                + "\\},\"progress\":\"\\[=*>? *\\] +[0-9.]+[kM]?B/3.0\\d*MB\",\"id\":\"" + id + "\"\\}"));
+        assertThat(bars.getLast()).contains("\"current\":" + size + ",");
+        assertThat(lines.getLast()).isEqualTo("{\"stream\":\"Loaded image: load-progress:1\\n\"}");
+        assertThat(load(b, tar, "quiet=1")).containsExactly("{\"stream\":\"Loaded image: load-progress:1\\n\"}");
+        assertThat(load(b, tar, "")).containsExactly("{\"stream\":\"Loaded image: load-progress:1\\n\"}");
+
+        // the docker CLI asks for progress on a terminal only: give it one
+        ok(b.docker("rmi", "load-progress:1"));
+        Cmd.Result tty = ok(Cmd.run(List.of("script", "-qec", "docker -H " + b.host + " load -i " + tar, "/dev/null")));
+        assertThat(tty.stdout()).contains(id + ": Loading layer").contains("Loaded image: load-progress:1");
+        assertThat(id(b, "load-progress:1")).isEqualTo(id(a, "load-progress:1"));
+        ok(a.docker("rmi", "load-progress:1"));
+        ok(b.docker("rmi", "load-progress:1"));
+    }
+
+    /**
+     * A layer tar GNU tar wrote with a sparse file (PAX 1.0) goes in by docker import, out by save
+     * and into the other daemon by docker load: the same bytes all along, the file with its holes.
+     */
+    @Test
+    void gnuSparseLayersImportSaveAndLoad() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("sparse"));
+        ok(Cmd.run(List.of("bash", "-c", "set -e; cd " + dir + "; truncate -s 20M f; "
+                + "printf middle | dd of=f bs=1 seek=10000000 conv=notrunc status=none; "
+                + "tar --sparse --format=pax --sparse-version=1.0 -cf layer.tar f")));
+        ok(a.docker("import", dir.resolve("layer.tar").toString(), "sparse-it:1"));
+        String diffId = ok(a.docker("image", "inspect", "-f", "{{index .RootFS.Layers 0}}", "sparse-it:1")).stdout().trim();
+        String sha = ok(Cmd.run(List.of("sha256sum", dir.resolve("layer.tar").toString()))).stdout().substring(0, 64);
+        assertThat(diffId).isEqualTo("sha256:" + sha); // the tar as GNU tar wrote it
+        Path saved = dir.resolve("saved.tar");
+        ok(a.docker("save", "-o", saved.toString(), "sparse-it:1"));
+        assertThat(ok(b.docker("load", "-i", saved.toString())).stdout()).isEqualTo("Loaded image: sparse-it:1\n");
+        Path f = b.dataRoot.resolve("layers").resolve(sha).resolve("diff/f");
+        assertThat(Files.size(f)).isEqualTo(20 << 20);
+        assertThat(Files.mismatch(f, dir.resolve("f"))).isEqualTo(-1L);
+        assertThat(Long.parseLong(ok(Cmd.run(List.of("stat", "-c", "%b", f.toString()))).stdout().trim())).isLessThan(100);
+        Path back = dir.resolve("back.tar");
+        ok(b.docker("save", "-o", back.toString(), "sparse-it:1"));
+        assertThat(back).hasSameBinaryContentAs(saved);
+        ok(a.docker("rmi", "sparse-it:1"));
+        ok(b.docker("rmi", "sparse-it:1"));
+    }
+
+    /** The JSON lines of {@code POST /images/load} with {@code query}, sent with curl. */
+    private static List<String> load(DaemonFixture d, Path tar, String query) {
+        Cmd.Result r = ok(Cmd.run(List.of("curl", "-sf", "--unix-socket", d.socket.toString(), "-X", "POST", "-H",
+                "Content-Type: application/x-tar", "--data-binary", "@" + tar, "http://x/v1.47/images/load?" + query)));
+        return r.stdout().lines().toList();
+    }
+
     @Test
     void brokenArchivesAreRefusedAndLeaveNothing() throws Exception {
         Path tar = work.resolve("broken-src.tar");

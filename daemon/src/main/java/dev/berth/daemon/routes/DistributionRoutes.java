@@ -193,6 +193,11 @@ public final class DistributionRoutes {
             write(m);
         }
 
+        /** A line of text for the client to print as it is ({@code {"stream": ...}}, as load's results). */
+        void stream(String text) {
+            write(new LinkedHashMap<>(Map.of("stream", text)));
+        }
+
         void error(String message) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("errorDetail", Map.of("message", message));

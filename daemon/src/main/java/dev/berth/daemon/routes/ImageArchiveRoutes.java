@@ -2,15 +2,12 @@ package dev.berth.daemon.routes;
 
 import dev.berth.api.http.Exchange;
 import dev.berth.api.http.Router;
-import dev.berth.common.Json;
 import dev.berth.image.ImageService;
 import dev.berth.image.LoadResult;
+import dev.berth.image.Progress;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /** The Engine API's image archive and history routes: save ({@code get}), load, history. */
 public final class ImageArchiveRoutes {
@@ -40,21 +37,26 @@ public final class ImageArchiveRoutes {
     }
 
     /**
-     * {@code POST /images/load}: the whole archive is read and loaded before the answer starts, so
-     * a bad archive gets an error status (400) rather than an error line in a 200 stream. The
-     * answer is Docker's JSON message stream: one {@code {"stream": "Loaded image: ...\n"}} per line.
-     * Progress lines are not sent, with or without {@code quiet}.
+     * {@code POST /images/load}: Docker's JSON message stream. Unless {@code quiet} (Docker's default
+     * when absent), each layer's {@code Loading layer} progress is sent while the archive is read;
+     * then one {@code {"stream": "Loaded image: ...\n"}} per result line. An error before anything
+     * was sent (always so when quiet: results come only after the whole load) gets its status
+     * code (400 for a bad archive); after that it can only be an error message in the stream.
      */
     private void load(Exchange ex) {
-        LoadResult r = images.load(ex.body());
-        try (OutputStream out = ex.respondStream(200, "application/json")) {
+        DistributionRoutes.JsonProgress out = new DistributionRoutes.JsonProgress(ex);
+        try {
+            LoadResult r = images.load(ex.body(), ex.queryBool("quiet", true) ? Progress.NONE : out);
             for (String line : r.messages()) {
-                out.write((Json.string(Map.of("stream", line + "\n")) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.stream(line + "\n");
             }
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            if (!out.started()) {
+                throw e;
+            }
+            out.error(e.getMessage() == null ? e.toString() : e.getMessage());
         }
+        out.close();
     }
 
     private void history(Exchange ex) {

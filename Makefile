@@ -6,7 +6,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := ./mvnw -q -B
 DIST := build/berth
 SOCK ?= /run/berth/berth.sock
-APT_PACKAGES := crun runc conmon containernetworking-plugins iptables tini busybox-static uidmap tmux curl procps docker-registry skopeo apache2-utils openssl golang-github-containers-common
+APT_PACKAGES := crun runc conmon containernetworking-plugins iptables tini busybox-static uidmap tmux curl procps docker-registry skopeo apache2-utils openssl golang-github-containers-common libdeflate0
 
 .PHONY: run test build bench deps jdk clean
 

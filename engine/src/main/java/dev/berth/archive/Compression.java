@@ -44,8 +44,14 @@ public enum Compression {
         return true;
     }
 
+    /** An uncompressed stream that came out of a decompressor already: never decompressed again. */
+    interface Decompressed {}
+
     /** Wraps {@code raw} in the decompressor its magic bytes call for; plain streams pass through. */
     public static InputStream decompress(InputStream raw) throws IOException {
+        if (raw instanceof Decompressed) {
+            return raw; // detecting again could take a tar that starts like gzip for one
+        }
         BufferedInputStream in = new BufferedInputStream(raw, 65536);
         return switch (detect(in)) {
             case NONE -> in;

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.archive.Gunzip;
 import dev.berth.common.Digest;
 import dev.berth.common.EngineException;
 import dev.berth.common.ErrorKind;
@@ -328,13 +329,14 @@ final class ImagePuller {
                 return new Fetched(null, have.get().size());
             }
             ContentStore content = images.content();
-            LayerStore.Staged staged;
+            LayerStore.Staged staged = null;
             if (content.exists(digest)) {
-                try (InputStream in = content.open(digest)) {
-                    progress.status(id, "Download complete");
-                    staged = images.layers().stage(new ThrottledProgress(id, "Extracting", d.size(), progress).counting(in));
-                }
+                progress.status(id, "Download complete");
+                staged = stageBlob(content.path(digest), new ThrottledProgress(id, "Extracting", d.size(), progress));
             } else {
+                // gzip layers are fetched whole, then inflated in one go (see Gunzip); others are
+                // unpacked as their bytes arrive
+                boolean whole = Gunzip.available() && (d.mediaType() == null || d.mediaType().endsWith("gzip"));
                 if (!downloads.tryAcquire()) {
                     progress.status(id, "Waiting");
                     downloads.acquire();
@@ -342,39 +344,21 @@ final class ImagePuller {
                 try (BlobDownload dl = new BlobDownload(client, digest, d.size(), partialDir, content.path(digest),
                         config.maxDownloadAttempts(), throttled(id, d.size(), progress),
                         (attempt, delay, cause) -> progress.status(id, "Retrying in " + delay + " second" + (delay == 1 ? "" : "s")))) {
-                    try {
-                        staged = images.layers().stage(new FilterInputStream(dl) {
-                            @Override
-                            public void close() {
-                                // the download is drained and verified below, then closed
-                            }
-                        });
-                    } catch (IOException | RuntimeException e) {
-                        // A corrupt blob often breaks decompression first; the digest says why.
-                        if (!(e instanceof java.io.InterruptedIOException)) {
-                            try {
-                                dl.drain();
-                            } catch (EngineException verification) {
-                                throw verification;
-                            } catch (IOException | RuntimeException ignored) {
-                                // the original failure is the one to report
-                            }
-                        }
-                        throw e;
-                    }
-                    try {
-                        dl.drain();
-                    } catch (IOException | RuntimeException e) {
-                        images.layers().discard(staged);
-                        throw e;
+                    if (whole) {
+                        dl.drain(); // verified and moved into the content store
+                    } else {
+                        staged = unpackWhileDownloading(dl);
                     }
                 } finally {
                     downloads.release();
                 }
                 progress.status(id, "Verifying Checksum");
                 progress.status(id, "Download complete");
-                // The unpacker read the blob as it arrived, so it is extracted already; Docker's
-                // clients still expect the step between "Download complete" and "Pull complete".
+                if (staged == null) {
+                    staged = stageBlob(content.path(digest), new ThrottledProgress(id, "Extracting", d.size(), Progress.NONE));
+                }
+                // Extracted by now (as the blob arrived, or since); Docker's clients still expect
+                // the step between "Download complete" and "Pull complete".
                 progress.progress(id, "Extracting", d.size(), d.size());
             }
             if (!staged.diffId().equals(diffId)) {
@@ -390,6 +374,49 @@ final class ImagePuller {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Unpacks a blob of the content store: inflated whole where it can be, else streamed. */
+    private LayerStore.Staged stageBlob(Path blob, ThrottledProgress extracting) throws IOException {
+        Optional<LayerStore.Staged> inflated = images.layers().stageInflated(blob, extracting);
+        if (inflated.isPresent()) {
+            return inflated.get();
+        }
+        try (InputStream in = java.nio.file.Files.newInputStream(blob)) {
+            return images.layers().stage(extracting.counting(in));
+        }
+    }
+
+    /** Unpacks the layer as its bytes arrive, then reads the rest of the blob, which verifies it. */
+    private LayerStore.Staged unpackWhileDownloading(BlobDownload dl) throws IOException {
+        LayerStore.Staged staged;
+        try {
+            staged = images.layers().stage(new FilterInputStream(dl) {
+                @Override
+                public void close() {
+                    // the download is drained and verified below, then closed
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // A corrupt blob often breaks decompression first; the digest says why.
+            if (!(e instanceof java.io.InterruptedIOException)) {
+                try {
+                    dl.drain();
+                } catch (EngineException verification) {
+                    throw verification;
+                } catch (IOException | RuntimeException ignored) {
+                    // the original failure is the one to report
+                }
+            }
+            throw e;
+        }
+        try {
+            dl.drain();
+        } catch (IOException | RuntimeException e) {
+            images.layers().discard(staged);
+            throw e;
+        }
+        return staged;
     }
 
     /** Reports download progress at most every 1% or 512 KiB, and at the end. */

@@ -192,19 +192,21 @@ public final class RegistryClient {
 
     /** {@code GET /v2/<name>/blobs/<digest>}, from {@code offset} with a Range request when it is not 0. */
     public BlobBody blob(Digest digest, long offset) throws IOException {
-        HttpResponse<InputStream> r = send(() -> {
+        Optional<BlobStream.Response> direct = directBlob(digest, offset);
+        HttpResponse<InputStream> r = direct.isPresent() ? null : send(() -> {
             HttpRequest.Builder b = request("blobs/" + digest).GET();
             if (offset > 0) {
                 b.header("Range", "bytes=" + offset + "-");
             }
             return b;
         }, HttpResponse.BodyHandlers.ofInputStream());
-        int s = r.statusCode();
+        int s = direct.map(BlobStream.Response::status).orElseGet(() -> r.statusCode());
+        java.net.http.HttpHeaders headers = direct.map(BlobStream.Response::headers).orElseGet(() -> r.headers());
         if (s == 200 || s == 206) {
             long start = 0;
-            long total = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long total = headers.firstValueAsLong("Content-Length").orElse(-1);
             if (s == 206) {
-                Optional<String> cr = r.headers().firstValue("Content-Range"); // bytes a-b/total
+                Optional<String> cr = headers.firstValue("Content-Range"); // bytes a-b/total
                 if (cr.isPresent() && cr.get().startsWith("bytes ")) {
                     String spec = cr.get().substring(6);
                     start = Long.parseLong(spec.substring(0, spec.indexOf('-')));
@@ -215,7 +217,8 @@ public final class RegistryClient {
                     total = total < 0 ? -1 : offset + total;
                 }
             }
-            return new BlobBody(StallWatch.watch(r.body(), config.readTimeout(), "GET " + endpoint.base() + "/v2/" + repository
+            InputStream body = direct.map(BlobStream.Response::body).orElseGet(() -> r.body());
+            return new BlobBody(StallWatch.watch(body, config.readTimeout(), "GET " + endpoint.base() + "/v2/" + repository
                     + "/blobs/" + digest), start, total);
         }
         if (s == 416 && offset > 0) {
@@ -227,6 +230,24 @@ public final class RegistryClient {
             body = in.readAllBytes();
         }
         throw error(s, body);
+    }
+
+    /**
+     * The blob through {@link BlobStream} when the registry answers 200 or 206 to the credentials
+     * held now; empty otherwise (then the HTTP client asks, authenticating as needed).
+     */
+    private Optional<BlobStream.Response> directBlob(Digest digest, long offset) {
+        Map<String, String> h = new java.util.LinkedHashMap<>();
+        h.put("User-Agent", USER_AGENT);
+        String auth = authorization;
+        if (auth != null) {
+            h.put("Authorization", auth);
+        }
+        if (offset > 0) {
+            h.put("Range", "bytes=" + offset + "-");
+        }
+        return BlobStream.get(URI.create(endpoint.base() + "/v2/" + repository + "/blobs/" + digest), h, http.sslContext(),
+                config.connectTimeout(), config.readTimeout());
     }
 
     /** Blob bytes in memory (configs); verified. */

@@ -1,6 +1,7 @@
 package dev.berth.store;
 
 import dev.berth.archive.Extraction;
+import dev.berth.archive.Gunzip;
 import dev.berth.archive.TarExtractor;
 import dev.berth.archive.TarSplit;
 import dev.berth.common.AtomicFiles;
@@ -11,6 +12,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -151,6 +154,23 @@ public final class LayerStore {
         } finally {
             if (!ok) {
                 AtomicFiles.deleteTree(tmp);
+            }
+        }
+    }
+
+    /**
+     * As {@link #stage(InputStream)} for a gzip blob file that libdeflate can inflate whole (see
+     * {@link Gunzip}); empty for any other, which the caller streams instead. {@code extracted}
+     * hears how far the extraction got, in bytes of the blob, as a stream's reader would.
+     */
+    public Optional<Staged> stageInflated(Path blob, LongConsumer extracted) throws IOException {
+        try (Arena arena = Arena.ofConfined()) { // read by this thread only; closing a shared one stops every thread
+            Optional<InputStream> inflated = Gunzip.open(blob, arena, extracted);
+            if (inflated.isEmpty()) {
+                return Optional.empty();
+            }
+            try (InputStream in = inflated.get()) {
+                return Optional.of(stage(in));
             }
         }
     }

@@ -62,6 +62,24 @@ public final class TestTar {
         return this;
     }
 
+    /** {@code members} gzipped one after another, each a gzip member of its own (as pigz -i or cat writes them). */
+    public static byte[] gzip(byte[]... members) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] m : members) {
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out) {
+                @Override
+                public void close() throws java.io.IOException {
+                    finish(); // the member ends; out stays open for the next
+                }
+            }) {
+                gz.write(m);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return out.toByteArray();
+    }
+
     public byte[] bytes() {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         copy.writeBytes(out.toByteArray());

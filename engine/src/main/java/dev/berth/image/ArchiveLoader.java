@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import tools.jackson.core.JacksonException;
@@ -104,7 +103,7 @@ final class ArchiveLoader {
     /** Loads {@code archive}; the caller holds the GC read lock. */
     LoadResult load(InputStream archive) throws IOException {
         try {
-            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (ExecutorService workers = Unpackers.newExecutor("load-layer")) {
                 read(archive, workers);
                 settle();
             } // closing waits for every worker, also after a failure: nothing unpacks on behind our back

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
@@ -251,7 +250,7 @@ final class ImagePuller {
         if (missing.isEmpty()) {
             return sum(sizes);
         }
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = Unpackers.newExecutor("pull-layer")) {
             List<Future<Fetched>> futures = new ArrayList<>();
             for (int i : missing) {
                 int idx = i;

@@ -200,11 +200,15 @@ final class ArchiveLoader {
             spool = layers.spoolFile();
             try (OutputStream out = Files.newOutputStream(spool)) {
                 out.write(head);
-                in.transferTo(out); // a truncated archive fails here, before any worker sees the file
+                byte[] buf = head; // written out already: reused
+                for (int n; (n = in.read(buf)) >= 0; ) { // a truncated archive fails here, before any worker sees the file
+                    out.write(buf, 0, n);
+                }
             }
             Digest digest = Digest.of(sha);
             Path file = spool;
-            Future<LayerStore.Staged> unpack = workers.submit(() -> unpackSpooled(file, digest, size));
+            boolean plain = Compression.of(head) == Compression.NONE;
+            Future<LayerStore.Staged> unpack = workers.submit(() -> unpackSpooled(file, digest, size, plain));
             handedOver = true;
             return new Spooled(unpack, digest);
         } finally {
@@ -217,10 +221,15 @@ final class ArchiveLoader {
         }
     }
 
-    /** A worker's job: unpacks a spooled file into a staged layer, reporting progress, and deletes the spool. */
-    private LayerStore.Staged unpackSpooled(Path spool, Digest digest, long size) throws IOException {
+    /**
+     * A worker's job: unpacks a spooled file into a staged layer, reporting progress, and deletes the
+     * spool. An uncompressed file's sha256, hashed as it was spooled, is its diff id: not hashed again.
+     */
+    private LayerStore.Staged unpackSpooled(Path spool, Digest digest, long size, boolean plain) throws IOException {
         try (InputStream in = Files.newInputStream(spool)) {
-            return stage(in, digest, size);
+            String id = digest.hex().substring(0, 12);
+            InputStream counted = new ThrottledProgress(id, "Loading layer", size, progress).counting(in);
+            return track(plain ? layers.stagePlain(counted, digest) : layers.stage(counted));
         } finally {
             Files.deleteIfExists(spool);
             spools.release();

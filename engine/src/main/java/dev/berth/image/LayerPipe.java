@@ -72,6 +72,9 @@ final class LayerPipe {
         try {
             long left = size;
             while (left > 0) {
+                if (out != null && workerGone()) {
+                    return; // spooling for nobody: the rest of the entry is skipped by the tar reader
+                }
                 byte[] buf = out == null ? buffer() : null;
                 if (buf == null && out == null) {
                     if (workerGone()) {

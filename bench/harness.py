@@ -406,9 +406,18 @@ def make_big_image():
     return total, sum(x["size"] for x in m["layers"]), len(m["layers"])
 
 
+BIG = []  # (raw, gz, layers) of the bench image once it is in the pull registry
+
+
+def big_image():
+    if not BIG:
+        BIG.append(make_big_image())
+    return BIG[0]
+
+
 def bench_pull_push():
     log("5. pull and push of a ~200 MB, 5-layer image from a local registry")
-    raw, gz, nl = make_big_image()
+    raw, gz, nl = big_image()
     desc = f"{nl} layers, {raw / 2**20:.0f} MiB unpacked, {gz / 2**20:.0f} MiB gzipped"
     measure("pull", f"`pull` from a local registry ({desc})", target=("docker", 0.35),
             note="the image is removed from the engine before every pull")
@@ -473,6 +482,102 @@ def bench_pull_push():
     for e in engines:
         for ref in (big, mine):
             e.run("rmi", "-f", ref, check=False)
+
+
+# ---- 5b. save and load ---------------------------------------------------------------------------
+def proc_cpu(pid):
+    """utime + stime of a process in seconds (its threads included), from /proc/<pid>/stat."""
+    try:
+        f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def bench_save_load():
+    log("5b. save -o and load -i of the ~200 MB, 5-layer image; disk reference in the same iterations")
+    raw, gz, nl = big_image()
+    big = f"{PULL}/bench/big:latest"
+    desc = f"{nl} layers, {raw / 2**20:.0f} MiB of layer tars"
+    mib = -(-raw // 2**20)
+    disk_note = (f"disk reference, measured in the same iterations (its turn rotates with the engines): "
+                 f"`dd if=/dev/zero of=F bs=1M count={mib} conv=fsync` (write {mib} MiB to the same filesystem and "
+                 f"flush it to the device) then `cat F > /dev/null` (read it back); `sync` before every timed "
+                 f"command so that no one pays for another's dirty pages")
+    measure("save", f"`save -o FILE` ({desc})", target=("disk", 1.0),
+            note="the archive goes to a file on the engines' filesystem; " + disk_note)
+    measure("load", f"`load -i FILE` of that engine's own save, image removed first ({desc})", target=("disk", 1.0),
+            note="the archive file was written by the save just before it (so it is in the page cache for all "
+                 "three); the image and its layers are removed before every load")
+    engines = [docker, podman]
+    tls = lambda e: ["--tls-verify=false"] if e is podman else []
+    probe_tar = f"{T}/probe-save.tar"
+    why = probe(berth, "save", "-o", probe_tar, "busybox:latest") or probe(berth, "load", "-i", probe_tar)
+    if os.path.exists(probe_tar):
+        os.remove(probe_tar)
+    if why is None:
+        engines.insert(0, berth)
+    else:
+        not_yet("save", "berth", "berth save/load do not work yet:" + why)
+        not_yet("load", "berth", "berth save/load do not work yet")
+    for e in list(engines):
+        try:
+            e.run("pull", *tls(e), big, timeout=600)
+        except Failed as x:
+            log(f"  FAILED {e.label}: {x}")
+            for key in ("save", "load"):
+                cell(key, e.key, "failed", str(x)[:300])
+            engines.remove(e)
+    disk = Engine("disk", "disk reference", [])
+    cpu = {"save": [], "load": []}
+    pid = S["berthd_pid"]
+
+    def timed_cpu(e, timed, what, *args):
+        subprocess.run(["sync"])
+        c0 = proc_cpu(pid) if e is berth and timed else None
+        t = e.timed(*args, timeout=600)
+        if c0 is not None:
+            c1 = proc_cpu(pid)
+            if c1 is not None:
+                cpu[what].append(c1 - c0)
+        return t
+
+    @keys("save", "load")
+    def step(e, timed):
+        f = f"{T}/saved-{e.key}.tar"
+        if os.path.exists(f):
+            os.remove(f)
+        if e is disk:
+            subprocess.run(["sync"])
+            t = time.perf_counter()
+            subprocess.run(["dd", "if=/dev/zero", f"of={f}", "bs=1M", f"count={mib}", "conv=fsync"], check=True,
+                           stdout=DEVNULL, stderr=DEVNULL)
+            t_write = time.perf_counter() - t
+            t = time.perf_counter()
+            subprocess.run(["cat", f], check=True, stdout=DEVNULL)
+            t_read = time.perf_counter() - t
+            os.remove(f)
+            if timed:
+                PROFILE.setdefault("disk", []).append((t_write, t_read))
+            return {"save": t_write + t_read, "load": t_write + t_read}
+        v = {"save": timed_cpu(e, timed, "save", "save", "-o", f, big)}
+        size = os.path.getsize(f)
+        if size < raw:
+            raise Failed(f"{e.label} save wrote {size} bytes, less than the {raw} bytes of layer tars")
+        PROFILE.setdefault("archive_bytes", {})[e.key] = size
+        e.run("rmi", "-f", big)
+        if e is docker:
+            e.run("image", "prune", "-f", check=False)
+        v["load"] = timed_cpu(e, timed, "load", "load", "-i", f)
+        e.run("image", "inspect", big, stdout=DEVNULL)
+        os.remove(f)
+        return v
+
+    interleave(RUNS, 1, engines + [disk], step)
+    if cpu["save"] or cpu["load"]:
+        PROFILE["save_load_cpu"] = {k: statistics.median(x) for k, x in cpu.items() if x}
+    for e in engines:
+        e.run("rmi", "-f", big, check=False)
 
 
 # ---- 6. build ------------------------------------------------------------------------------------
@@ -776,6 +881,10 @@ def target_of(m):
         met = None if not a or a["status"] != "ok" else a["median"] <= x
         return f"< {fmt(x, m['unit'])}", met
     r = ratio(m, kind)
+    if kind == "disk":
+        d = m["cells"].get("disk")
+        ref = f" ({fmt(d['median'], m['unit'])})" if d and d["status"] == "ok" else ""
+        return f"≤ {x:g}× disk{ref}", None if r is None else r <= x
     return f"≤ {x:g}× Docker", None if r is None else r <= x
 
 
@@ -823,7 +932,7 @@ def machine():
 
 
 ORDER = ["run_none", "run_bridge", "run_none_docker_cli", "ps", "ps_docker_cli", "version", "start20", "rm20", "idle_rss", "ctr_pss",
-         "pull", "push", "build_cold", "build_cached", "logs"]
+         "pull", "push", "save", "load", "build_cold", "build_cached", "logs"]
 
 
 def write_markdown(meta, prof, chart_note):
@@ -936,6 +1045,16 @@ def write_markdown(meta, prof, chart_note):
     else:
         L.append(f"(no CLI profile: {prof.get('cli_error', 'no data')})")
     L.append("")
+    if prof.get("disk"):
+        w = statistics.median(x[0] for x in prof["disk"])
+        r = statistics.median(x[1] for x in prof["disk"])
+        c = prof.get("save_load_cpu", {})
+        sizes = ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in prof.get("archive_bytes", {}).items())
+        cpu = "; ".join(f"per {k} {c[k] * 1000:.0f} ms" for k in ("save", "load") if k in c)
+        L.append(f"**save / load against the disk** (medians): writing an archive-sized file with dd conv=fsync "
+                 f"took {w * 1000:.0f} ms, reading it back with cat {r * 1000:.0f} ms; archives: {sizes}"
+                 + (f". berthd CPU time (utime + stime from /proc): {cpu}" if cpu else "") + ".")
+        L.append("")
     la = prof.get("logs_api")
     if la:
         L.append(f"**`logs` of 1M lines, API alone** (curl on the socket, median of 3): berthd {la['berth'] * 1000:.0f} ms, "
@@ -1014,7 +1133,7 @@ def main():
     load_start = open("/proc/loadavg").read().split()[:3]
     only = os.environ.get("BENCH_ONLY", "").split(",") if os.environ.get("BENCH_ONLY") else None
     steps = [("run", bench_run), ("cli", bench_cli), ("detached", bench_detached), ("pull", bench_pull_push),
-             ("build", bench_build), ("logs", bench_logs)]
+             ("save", bench_save_load), ("build", bench_build), ("logs", bench_logs)]
     for name, f in steps:
         if only and name not in only:
             continue

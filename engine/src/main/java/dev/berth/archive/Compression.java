@@ -17,6 +17,11 @@ public enum Compression {
         in.mark(8);
         byte[] b = in.readNBytes(6);
         in.reset();
+        return of(b);
+    }
+
+    /** The compression of a stream that starts with {@code b} (its first 6 bytes or more), as {@link #decompress} sees it. */
+    public static Compression of(byte[] b) {
         if (starts(b, 0x1f, 0x8b, 0x08)) {
             return GZIP;
         }

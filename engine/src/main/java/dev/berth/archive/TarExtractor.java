@@ -26,7 +26,7 @@ public final class TarExtractor {
      * @throws dev.berth.common.EngineException INVALID_ARGUMENT for a malformed or hostile archive
      */
     public static Extraction extract(InputStream archive, Path root) throws IOException {
-        return run(archive, root, null);
+        return run(archive, root, null, true);
     }
 
     /**
@@ -35,7 +35,23 @@ public final class TarExtractor {
      * can be rebuilt byte for byte without keeping a copy of it.
      */
     public static Extraction extract(InputStream archive, Path root, TarSplit.Recorder split) throws IOException {
-        return run(archive, root, split);
+        return run(archive, root, split, true);
+    }
+
+    /**
+     * As {@link #extract(InputStream, Path, TarSplit.Recorder)} for an uncompressed tar whose sha256
+     * the caller has computed from the same bytes already: returned as the diff id, not computed again.
+     *
+     * @throws dev.berth.common.EngineException INVALID_ARGUMENT if the stream is compressed after all
+     */
+    public static Extraction extractPlain(InputStream plainTar, Path root, TarSplit.Recorder split, Digest sha256)
+            throws IOException {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(plainTar, 65536);
+        if (Compression.detect(in) != Compression.NONE) {
+            throw dev.berth.common.EngineException.invalid("invalid tar archive: compressed, not a plain tar");
+        }
+        Extraction x = run(in, root, split, false);
+        return new Extraction(sha256, x.size());
     }
 
     /**
@@ -67,9 +83,11 @@ public final class TarExtractor {
         return Digest.of(sha);
     }
 
-    private static Extraction run(InputStream archive, Path root, TarSplit.Recorder split) throws IOException {
+    private static Extraction run(InputStream archive, Path root, TarSplit.Recorder split, boolean hash)
+            throws IOException {
         MessageDigest sha = Digest.newSha256();
-        try (InputStream hashed = new DigestInputStream(Compression.decompress(archive), sha)) {
+        InputStream decompressed = Compression.decompress(archive);
+        try (InputStream hashed = hash ? new DigestInputStream(decompressed, sha) : decompressed) {
             InputStream plain = split == null ? hashed : split.wrap(hashed);
             TarReader reader = new TarReader(plain);
             Unpacker unpacker = new Unpacker(root, split);

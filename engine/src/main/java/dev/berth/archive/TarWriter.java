@@ -19,7 +19,10 @@ import java.util.Map;
 public final class TarWriter {
     private static final int BLOCK = 512;
     private static final byte[] ZEROS = new byte[BLOCK];
+    /** File contents are copied in pieces of this size: big enough that a large file costs few calls. */
+    private static final int COPY = 1 << 20;
     private final OutputStream out;
+    private byte[] copy; // allocated for the first file with content, then reused
 
     /** Writes to {@code out}, which is neither buffered nor closed here. */
     public TarWriter(OutputStream out) {
@@ -84,7 +87,12 @@ public final class TarWriter {
                 link, e.devMajor(), e.devMinor());
         if (data && size > 0) {
             long left = size;
-            byte[] buf = new byte[65536];
+            if (copy == null) {
+                copy = new byte[(int) Math.min(COPY, Math.max(size, 64 << 10))];
+            } else if (copy.length < COPY && size > copy.length) {
+                copy = new byte[(int) Math.min(COPY, size)];
+            }
+            byte[] buf = copy;
             while (left > 0) {
                 int n = content.read(buf, 0, (int) Math.min(buf.length, left));
                 if (n < 0) {

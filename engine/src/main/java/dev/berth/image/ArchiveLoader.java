@@ -91,6 +91,8 @@ final class ArchiveLoader {
     /** Staged layer directories (workers add to it), all discarded at the end: commit moved the wanted ones. */
     private final List<LayerStore.Staged> staged = Collections.synchronizedList(new ArrayList<>());
     private final Semaphore spools = new Semaphore(WORKERS);
+    /** The {@link LayerPipe}s' buffers, reused from one layer to the next. */
+    private final java.util.Queue<byte[]> buffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private long inMemory;
 
     /** {@code progress} hears {@code Loading layer} per layer unpacked (id: the layer file's short digest). */
@@ -131,7 +133,7 @@ final class ArchiveLoader {
                     throw EngineException.invalid("invalid archive: %s points outside the archive", e.name());
                 }
                 switch (e.type()) {
-                    case TarEntry.REGULAR -> files.put(name, file(reader.content(), e.size(), workers));
+                    case TarEntry.REGULAR -> files.put(name, file(name, reader.content(), e.size(), workers));
                     case TarEntry.SYMLINK -> {
                         String dir = name.contains("/") ? name.substring(0, name.lastIndexOf('/') + 1) : "";
                         String target = e.linkName().startsWith("/") ? null : normalize(dir + e.linkName());
@@ -161,8 +163,13 @@ final class ArchiveLoader {
         }
     }
 
-    /** Reads one file: into memory when small or JSON, else spooled and handed to a worker to unpack. */
-    private Blob file(InputStream content, long size, ExecutorService workers) throws IOException {
+    /**
+     * Reads one file: into memory when small or JSON, else handed to a worker to unpack. A file named
+     * by its digest (Docker 25+, OCI layouts, Podman, skopeo) goes to the worker as it is read
+     * ({@link LayerPipe}: through memory while the worker keeps up), others are spooled whole first,
+     * because Docker's {@code Loading layer} progress is named by the digest, known only at the end.
+     */
+    private Blob file(String name, InputStream content, long size, ExecutorService workers) throws IOException {
         MessageDigest sha = Digest.newSha256();
         InputStream in = new DigestInputStream(content, sha);
         byte[] head = in.readNBytes((int) Math.min(size, SMALL));
@@ -193,17 +200,25 @@ final class ArchiveLoader {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("load cancelled");
         }
+        boolean plain = Compression.of(head) == Compression.NONE;
+        Optional<String> named = namedDigest(name);
+        if (named.isPresent()) {
+            return piped(head, plain ? content : in, size, plain ? null : sha, named.get(), workers);
+        }
         Path spool = null;
         boolean handedOver = false;
         try {
             spool = layers.spoolFile();
             try (OutputStream out = Files.newOutputStream(spool)) {
                 out.write(head);
-                in.transferTo(out); // a truncated archive fails here, before any worker sees the file
+                byte[] buf = head; // written out already: reused
+                for (int n; (n = in.read(buf)) >= 0; ) { // a truncated archive fails here, before any worker sees the file
+                    out.write(buf, 0, n);
+                }
             }
             Digest digest = Digest.of(sha);
             Path file = spool;
-            Future<LayerStore.Staged> unpack = workers.submit(() -> unpackSpooled(file, digest, size));
+            Future<LayerStore.Staged> unpack = workers.submit(() -> unpackSpooled(file, digest, size, plain));
             handedOver = true;
             return new Spooled(unpack, digest);
         } finally {
@@ -216,10 +231,52 @@ final class ArchiveLoader {
         }
     }
 
-    /** A worker's job: unpacks a spooled file into a staged layer, reporting progress, and deletes the spool. */
-    private LayerStore.Staged unpackSpooled(Path spool, Digest digest, long size) throws IOException {
+    /**
+     * Hands {@code content} (after {@code head}, read already) to a worker through a {@link LayerPipe};
+     * {@code sha} (null for an uncompressed file, whose diff id is its digest) hears every byte.
+     */
+    private Blob piped(byte[] head, InputStream content, long size, MessageDigest sha, String hex,
+            ExecutorService workers) throws IOException {
+        LayerPipe pipe = new LayerPipe(layers::spoolFile, buffers);
+        Future<LayerStore.Staged> unpack;
+        try {
+            unpack = workers.submit(() -> unpackPiped(pipe, hex, size));
+        } catch (RuntimeException e) {
+            spools.release();
+            throw e;
+        }
+        pipe.fill(new java.io.SequenceInputStream(new ByteArrayInputStream(head), content), size);
+        return new Spooled(unpack, sha == null ? null : Digest.of(sha));
+    }
+
+    /** A worker's job: unpacks what comes through {@code pipe}, reporting progress under {@code hex}'s short form. */
+    private LayerStore.Staged unpackPiped(LayerPipe pipe, String hex, long size) throws IOException {
+        try (InputStream in = pipe.input()) {
+            return track(layers.stage(new ThrottledProgress(hex.substring(0, 12), "Loading layer", size, progress)
+                    .counting(in)));
+        } finally {
+            spools.release();
+        }
+    }
+
+    /** The hex digest a file is named by, if it is: {@code blobs/sha256/<hex>} or {@code <hex>.tar}. */
+    static Optional<String> namedDigest(String name) {
+        String last = name.substring(name.lastIndexOf('/') + 1);
+        if (last.endsWith(".tar")) {
+            last = last.substring(0, last.length() - 4);
+        }
+        return last.matches("[0-9a-f]{64}") ? Optional.of(last) : Optional.empty();
+    }
+
+    /**
+     * A worker's job: unpacks a spooled file into a staged layer, reporting progress, and deletes the
+     * spool. An uncompressed file's sha256, hashed as it was spooled, is its diff id: not hashed again.
+     */
+    private LayerStore.Staged unpackSpooled(Path spool, Digest digest, long size, boolean plain) throws IOException {
         try (InputStream in = Files.newInputStream(spool)) {
-            return stage(in, digest, size);
+            String id = digest.hex().substring(0, 12);
+            InputStream counted = new ThrottledProgress(id, "Loading layer", size, progress).counting(in);
+            return track(plain ? layers.stagePlain(counted, digest) : layers.stage(counted));
         } finally {
             Files.deleteIfExists(spool);
             spools.release();

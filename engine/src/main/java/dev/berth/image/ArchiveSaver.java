@@ -133,6 +133,7 @@ final class ArchiveSaver {
 
     /** Streams the archive of {@code images} to {@code sink}; the caller holds off layer GC. */
     void write(List<Selected> images, OutputStream sink) throws IOException {
+        // headers and small files are gathered here; layer contents pass through in TarWriter's pieces
         OutputStream buffered = new BufferedOutputStream(sink, 1 << 16);
         TarWriter tar = new TarWriter(buffered);
         tar.addDirectory("blobs", 0);

@@ -135,6 +135,18 @@ public final class LayerStore {
      * of its uncompressed tar (whose sha256 is the diff id). Invisible to {@link #get} and {@link #list}.
      */
     public Staged stage(InputStream archive) throws IOException {
+        return stage(archive, null);
+    }
+
+    /**
+     * As {@link #stage(InputStream)} for an uncompressed tar whose sha256 the caller computed from
+     * these very bytes (a file it spooled): that is the diff id, so the tar is not hashed again.
+     */
+    public Staged stagePlain(InputStream plainTar, Digest sha256) throws IOException {
+        return stage(plainTar, java.util.Objects.requireNonNull(sha256));
+    }
+
+    private Staged stage(InputStream archive, Digest plainSha256) throws IOException {
         Path tmp = dir.resolve(TMP + UUID.randomUUID());
         boolean ok = false;
         try {
@@ -144,7 +156,9 @@ public final class LayerStore {
                     StandardOpenOption.WRITE);
                     OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                     GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
-                x = TarExtractor.extract(archive, diff, new TarSplit.Recorder(gz, diff, tmp.resolve(SPILL)));
+                TarSplit.Recorder split = new TarSplit.Recorder(gz, diff, tmp.resolve(SPILL));
+                x = plainSha256 == null ? TarExtractor.extract(archive, diff, split)
+                        : TarExtractor.extractPlain(archive, diff, split, plainSha256);
                 gz.finish();
                 file.flush();
                 ch.force(true);

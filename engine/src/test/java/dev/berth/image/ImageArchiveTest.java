@@ -346,13 +346,28 @@ class ImageArchiveTest {
      */
     @Test
     void layersUnpackInParallelAndReportLoadingLayer() throws Exception {
+        layersUnpackInParallel(false);
+    }
+
+    /**
+     * As above for layer files named by their digest, which go to their worker as they are read
+     * ({@link LayerPipe}): a worker that stalls (here, in its first progress report) makes the
+     * rest of its file go to a spool file, so the others still start.
+     */
+    @Test
+    void layersNamedByDigestUnpackInParallelToo() throws Exception {
+        layersUnpackInParallel(true);
+    }
+
+    private void layersUnpackInParallel(boolean namedByDigest) throws Exception {
         List<byte[]> layers = new ArrayList<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) { // as many as ArchiveLoader.WORKERS
-            byte[] content = new byte[3 << 20]; // above the in-memory limit: spooled and unpacked by a worker
+            byte[] content = new byte[(3 << 20) + i * LayerPipe.BUFFER * LayerPipe.BUFFERS]; // above the in-memory limit
             new java.util.Random(i).nextBytes(content);
             layers.add(new TestTar().file("f" + i, content, 0644, 0, 0).bytes());
-            files.put("l" + i + ".tar", layers.getLast());
+            files.put(namedByDigest ? "blobs/sha256/" + Digest.sha256(layers.getLast()).hex() : "l" + i + ".tar",
+                    layers.getLast());
         }
         java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(layers.size());
         Map<String, List<long[]>> reports = new java.util.concurrent.ConcurrentHashMap<>();

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes a chunked body. Writes are gathered and sent as one chunk on {@link #flush()} (or when the
- * buffer fills), so a producer decides what the peer sees as one unit; {@link #close()} sends the
- * last chunk but leaves the connection open for the next message.
+ * buffer fills), so a producer decides what the peer sees as one unit; a write at least as large
+ * as the buffer is sent as a chunk of its own, without being copied (an image archive streams
+ * through in its writer's buffers, not in pieces of this one). {@link #close()} sends the last
+ * chunk but leaves the connection open for the next message.
  */
 class ChunkedOutputStream extends OutputStream {
     private static final byte[] CRLF = {'\r', '\n'};
@@ -35,6 +37,11 @@ class ChunkedOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         ensureOpen();
+        if (len >= buf.length) {
+            writeChunk(); // what was gathered before goes first
+            writeChunk(b, off, len);
+            return;
+        }
         while (len > 0) {
             if (count == buf.length) {
                 writeChunk();
@@ -51,11 +58,15 @@ class ChunkedOutputStream extends OutputStream {
         if (count == 0) {
             return; // an empty chunk would end the body
         }
-        out.write(Integer.toHexString(count).getBytes(StandardCharsets.ISO_8859_1));
-        out.write(CRLF);
-        out.write(buf, 0, count);
-        out.write(CRLF);
+        writeChunk(buf, 0, count);
         count = 0;
+    }
+
+    private void writeChunk(byte[] b, int off, int len) throws IOException {
+        out.write(Integer.toHexString(len).getBytes(StandardCharsets.ISO_8859_1));
+        out.write(CRLF);
+        out.write(b, off, len);
+        out.write(CRLF);
     }
 
     @Override

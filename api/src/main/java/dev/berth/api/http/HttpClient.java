@@ -95,7 +95,10 @@ public final class HttpClient {
             writeHead(out, method, pathAndQuery, headers, null, body != null);
             if (body != null) {
                 ChunkedOutputStream chunked = new ChunkedOutputStream(out, 64 * 1024);
-                body.transferTo(chunked);
+                byte[] buf = new byte[1 << 20]; // an image tarball is hundreds of MiB: few large chunks
+                for (int n; (n = body.read(buf)) >= 0; ) {
+                    chunked.write(buf, 0, n);
+                }
                 chunked.close();
             }
             out.flush();

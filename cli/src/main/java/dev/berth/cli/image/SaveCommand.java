@@ -49,14 +49,14 @@ public final class SaveCommand extends Verb {
         for (String i : images) q.add("names", i);
         try (ClientResponse r = ctx.daemon().stream("GET", q, null); InputStream in = r.body()) {
             if (target == null) {
-                in.transferTo(ctx.out());
+                copy(in, ctx.out());
                 ctx.out().flush();
                 return 0;
             }
             Path tmp = Files.createTempFile(target.getParent(), ".docker_temp_", "");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    in.transferTo(out);
+                    copy(in, out);
                 }
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -64,5 +64,13 @@ public final class SaveCommand extends Verb {
             }
         }
         return 0;
+    }
+
+    /** As transferTo, in pieces of 1 MiB rather than 16 KiB: an archive is hundreds of MiB. */
+    private static void copy(InputStream in, OutputStream out) throws java.io.IOException {
+        byte[] buf = new byte[1 << 20];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+        }
     }
 }

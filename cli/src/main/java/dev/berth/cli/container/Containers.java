@@ -80,6 +80,16 @@ final class Containers {
 
     /** Starts {@code POST /containers/{id}/wait} and returns once the daemon has registered it. */
     static CompletableFuture<Integer> waitFor(Context ctx, String id, String condition) {
+        PendingWait w = requestWait(ctx, id, condition);
+        w.awaitRegistered();
+        return w.exit();
+    }
+
+    /**
+     * Sends {@code POST /containers/{id}/wait} on a thread of its own and returns at once, so that the
+     * caller can attach meanwhile; {@link PendingWait#awaitRegistered} before the start.
+     */
+    static PendingWait requestWait(Context ctx, String id, String condition) {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         CountDownLatch registered = new CountDownLatch(1);
         Thread t = new Thread(() -> {
@@ -96,13 +106,20 @@ final class Containers {
         }, "wait");
         t.setDaemon(true);
         t.start();
-        try {
-            // Docker's daemon answers the head at once; a daemon that does not must not hang us.
-            registered.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return new PendingWait(result, registered);
+    }
+
+    /** A wait request in flight: its exit code to come, and whether the daemon has taken it. */
+    record PendingWait(CompletableFuture<Integer> exit, CountDownLatch registered) {
+        /** Returns once the daemon answered the wait's head (or failed), at most 2 s. */
+        void awaitRegistered() {
+            try {
+                // Docker's daemon answers the head at once; a daemon that does not must not hang us.
+                registered.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return result;
     }
 
     /** The container's exit code from a wait future, mapping daemon errors like docker does. */

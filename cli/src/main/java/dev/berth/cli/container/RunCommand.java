@@ -57,7 +57,8 @@ public final class RunCommand extends Verb {
             ctx.out().println(id);
             return 0;
         }
-        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, o.rm ? "removed" : "next-exit");
+        // the wait and the attach go out together (two connections): the start needs both in place
+        Containers.PendingWait wait = Containers.requestWait(ctx, id, o.rm ? "removed" : "next-exit");
         AttachSession session = null;
         if (attachAny) {
             Query q = Query.of("/containers/%s/attach", id).add("stream", "1")
@@ -67,6 +68,8 @@ public final class RunCommand extends Verb {
             session = new AttachSession(ctx, conn, o.tty, attachStdin, o.detachKeys);
             session.prepareTerminal();
         }
+        wait.awaitRegistered();
+        CompletableFuture<Integer> exit = wait.exit();
         try {
             start(ctx, id);
         } catch (CliException e) {

@@ -9,7 +9,7 @@ import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import dev.berth.common.json.JsonNode;
 
 /**
@@ -69,7 +69,7 @@ public final class RunCommand extends Verb {
             session.prepareTerminal();
         }
         wait.awaitRegistered();
-        CompletableFuture<Integer> exit = wait.exit();
+        Future<Integer> exit = wait.exit();
         try {
             start(ctx, id);
         } catch (CliException e) {

@@ -7,7 +7,7 @@ import dev.berth.cli.Query;
 import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import dev.berth.common.json.JsonNode;
 
 /** {@code start}: plain start of each container, or attach-then-start of one with -a/-i. */
@@ -44,7 +44,7 @@ public final class StartCommand extends Verb {
         AttachSession session = new AttachSession(ctx, conn, tty, stdin, detachKeys);
         session.prepareTerminal();
         wait.awaitRegistered();
-        CompletableFuture<Integer> exit = wait.exit();
+        Future<Integer> exit = wait.exit();
         try {
             ctx.daemon().post(Query.of("/containers/%s/start", id), null);
         } catch (Exception e) {

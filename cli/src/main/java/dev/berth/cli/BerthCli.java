@@ -154,11 +154,11 @@ public final class BerthCli {
         }
     }
 
-    /** Whether the command's words ask for its help, which needs no daemon. */
+    /** Whether the command's words ask for its help, which needs no daemon (not -h: run's hostname). */
     private static boolean wantsHelp(String[] rest, int from) {
         for (int i = from; i < rest.length; i++) {
             if (rest[i].equals("--")) return false;
-            if (rest[i].equals("--help") || rest[i].equals("-h")) return true;
+            if (rest[i].equals("--help")) return true;
         }
         return false;
     }

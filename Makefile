@@ -33,6 +33,7 @@ build: jdk
 	@# the CLI's AOT cache, trained on canned daemon replies; flags and class path as scripts/berth passes them
 	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
 	  -Xss512k -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining \
+	  -Djdk.reflect.useNativeAccessorOnly=true \
 	  -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(CURDIR)/$(DIST)/bin/../lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
 	  || echo "note: no AOT cache for the CLI (needs JDK 25); it falls back to a CDS archive"
 	@echo "built $(DIST)"

@@ -30,9 +30,11 @@ build: jdk
 	@install -m 0755 scripts/berth $(DIST)/bin/berth
 	@install -m 0755 scripts/berthd $(DIST)/bin/berthd
 	@install -m 0755 scripts/busybox-image.sh $(DIST)/bin/busybox-image.sh
-	@# the CLI's AOT cache, trained on canned daemon replies; flags as in scripts/berth
+	@# the CLI's AOT cache, trained on canned daemon replies; flags and class path as scripts/berth passes them
 	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-	  -Xss512k -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(DIST)/lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
+	  -Xss512k -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining \
+	  -Djdk.reflect.useNativeAccessorOnly=true \
+	  -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(CURDIR)/$(DIST)/bin/../lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
 	  || echo "note: no AOT cache for the CLI (needs JDK 25); it falls back to a CDS archive"
 	@echo "built $(DIST)"
 

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.http.HttpClient;
 import dev.berth.api.http.HttpStatusException;
 import dev.berth.cli.container.AttachCommand;
 import dev.berth.cli.container.ContainerPruneCommand;
@@ -117,6 +118,12 @@ public final class BerthCli {
             } else {
                 command = topVerb(verb);
             }
+            String h = g.host != null ? g.host : env.getOrDefault("BERTH_HOST", "");
+            if (h.isEmpty()) h = Context.DEFAULT_HOST;
+            if (!h.contains("://")) h = h.startsWith("/") ? "unix://" + h : "tcp://" + h;
+            // connect while the command's flags are declared and parsed: the first socket's set-up
+            // in the JDK takes as long as that (see HttpClient.preconnect)
+            HttpClient client = h.startsWith("unix://") && !wantsHelp(rest, next) ? preconnected(h) : null;
             Spec spec = new Spec(path);
             command.define(spec);
             spec.parse(rest, next);
@@ -124,10 +131,7 @@ public final class BerthCli {
                 out.print(spec.usage());
                 return 0;
             }
-            String h = g.host != null ? g.host : env.getOrDefault("BERTH_HOST", "");
-            if (h.isEmpty()) h = Context.DEFAULT_HOST;
-            if (!h.contains("://")) h = h.startsWith("/") ? "unix://" + h : "tcp://" + h;
-            Context ctx = new Context(h, in, out, err, env);
+            Context ctx = new Context(h, client, in, out, err, env);
             Context.install(ctx);
             return command.run(ctx);
         } catch (UsageException e) {
@@ -137,6 +141,26 @@ public final class BerthCli {
             out.flush();
             return report(e, err);
         }
+    }
+
+    /** A client for {@code host} already connecting; null if the address is bad (the command reports it). */
+    private static HttpClient preconnected(String host) {
+        try {
+            HttpClient c = HttpClient.of(host);
+            c.preconnect();
+            return c;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the command's words ask for its help, which needs no daemon (not -h: run's hostname). */
+    private static boolean wantsHelp(String[] rest, int from) {
+        for (int i = from; i < rest.length; i++) {
+            if (rest[i].equals("--")) return false;
+            if (rest[i].equals("--help")) return true;
+        }
+        return false;
     }
 
     private static int unknown(PrintStream err, String what, String parent) {
@@ -177,32 +201,19 @@ public final class BerthCli {
 
     /** Maps an exception to Docker's message and exit code. */
     static int report(Exception ex, PrintStream err) {
-        switch (ex) {
-            case CliException e -> {
-                if (e.getMessage() != null && !e.getMessage().isEmpty()) err.println(e.getMessage());
-                return e.code();
-            }
-            case HttpStatusException e -> {
-                err.println("Error response from daemon: " + e.message());
-                return 1;
-            }
-            case ConnectException e -> {
-                err.println(e.getMessage());
-                return 1;
-            }
-            case TemplateException e -> {
-                err.println(e.getMessage());
-                return 1;
-            }
-            case IllegalArgumentException e -> {
-                err.println(e.getMessage());
-                return 1;
-            }
-            default -> {
-                err.println("error: " + ex);
-                return 1;
-            }
+        // instanceof, not a pattern switch: its indy bootstrap would cost every failing command ~2 ms
+        if (ex instanceof CliException e) {
+            if (e.getMessage() != null && !e.getMessage().isEmpty()) err.println(e.getMessage());
+            return e.code();
         }
+        if (ex instanceof HttpStatusException e) {
+            err.println("Error response from daemon: " + e.message());
+        } else if (ex instanceof ConnectException || ex instanceof TemplateException || ex instanceof IllegalArgumentException) {
+            err.println(ex.getMessage());
+        } else {
+            err.println("error: " + ex);
+        }
+        return 1;
     }
 
     /** Docker's aliases in the groups: container ps/list = ls, container remove and image rmi/remove = rm. */

@@ -21,7 +21,13 @@ public final class Context {
     private Daemon daemon;
 
     public Context(String host, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+        this(host, null, in, out, err, env);
+    }
+
+    /** With the daemon's client made already ({@link HttpClient#preconnect}); null: made on first use. */
+    Context(String host, HttpClient client, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         this.host = host;
+        this.daemon = client == null ? null : new Daemon(client);
         this.in = in;
         this.out = out;
         this.err = err;

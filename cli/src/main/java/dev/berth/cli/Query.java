@@ -14,9 +14,26 @@ public final class Query {
 
     /** {@code format} gets each arg path-encoded, e.g. {@code of("/containers/%s/json", id)}. */
     public static Query of(String format, String... pathArgs) {
-        Object[] enc = new Object[pathArgs.length];
-        for (int i = 0; i < pathArgs.length; i++) enc[i] = pathSegment(pathArgs[i]);
-        return new Query(String.format(format, enc));
+        // %s and %% by hand: String.format sets up a Formatter for each request's path
+        StringBuilder sb = new StringBuilder(format.length() + 64);
+        int arg = 0;
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c != '%') {
+                sb.append(c);
+            } else if (i + 1 < format.length() && format.charAt(i + 1) == 's' && arg < pathArgs.length) {
+                sb.append(pathSegment(pathArgs[arg++]));
+                i++;
+            } else if (i + 1 < format.length() && format.charAt(i + 1) == '%') {
+                sb.append('%');
+                i++;
+            } else {
+                Object[] enc = new Object[pathArgs.length];
+                for (int j = 0; j < pathArgs.length; j++) enc[j] = pathSegment(pathArgs[j]);
+                return new Query(String.format(format, enc)); // anything else: Formatter's rules and errors
+            }
+        }
+        return new Query(sb.toString());
     }
 
     /** Encodes a path segment; '/' stays, since image names contain it and the API routes them. */

@@ -25,9 +25,15 @@ public final class HttpClient {
         public void run() {}
     };
 
+    /** A connection opened ahead is used only this soon after: a daemon may close idle ones. */
+    private static final long PRECONNECT_FRESH_NANOS = 5_000_000_000L;
+
     private final String host; // as given, for messages
     private final SocketAddress address;
     private final String hostHeader;
+    private Thread preconnecting; // guarded by this
+    private SocketChannel preconnected; // guarded by this; taken once
+    private long preconnectedAt;
 
     private HttpClient(String host, SocketAddress address, String hostHeader) {
         this.host = host;
@@ -66,6 +72,72 @@ public final class HttpClient {
             name = name.substring(1, name.length() - 1);
         }
         return new HttpClient(host, new InetSocketAddress(name, port), rest);
+    }
+
+    /**
+     * Starts connecting on a thread of its own, so that the JDK's first-socket set-up (for a unix
+     * socket: SecureRandom and the security providers, ~5 ms) runs while the caller parses its
+     * flags and builds its request; the next request takes the connection. A failure is silent:
+     * that request connects again and reports it. Once per client; unix sockets only.
+     */
+    public void preconnect() {
+        if (!(address instanceof UnixDomainSocketAddress)) {
+            return;
+        }
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                SocketChannel ch = null;
+                try {
+                    ch = SocketChannel.open(address);
+                } catch (IOException | RuntimeException e) {
+                    // the request connects again and says why it cannot
+                }
+                synchronized (HttpClient.this) {
+                    preconnected = ch;
+                    preconnectedAt = System.nanoTime();
+                }
+            }
+        }, "preconnect");
+        t.setDaemon(true);
+        synchronized (this) {
+            if (preconnecting != null) {
+                return;
+            }
+            preconnecting = t;
+        }
+        t.start();
+    }
+
+    /** The connection opened by {@link #preconnect}, once, if it is fresh; else null. */
+    private SocketChannel takePreconnected() {
+        Thread t;
+        synchronized (this) {
+            t = preconnecting;
+        }
+        if (t == null) {
+            return null;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        SocketChannel ch;
+        synchronized (this) {
+            ch = preconnected;
+            preconnected = null;
+            if (ch != null && System.nanoTime() - preconnectedAt > PRECONNECT_FRESH_NANOS) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // it was unused
+                }
+                ch = null;
+            }
+        }
+        return ch;
     }
 
     /** Sends a request with an optional body (null: none) and returns the response head. */
@@ -143,6 +215,10 @@ public final class HttpClient {
     }
 
     private SocketChannel connect() throws IOException {
+        SocketChannel pre = takePreconnected();
+        if (pre != null) {
+            return pre;
+        }
         try {
             return SocketChannel.open(address);
         } catch (IOException e) {

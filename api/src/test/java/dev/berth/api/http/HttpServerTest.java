@@ -116,6 +116,44 @@ class HttpServerTest {
     }
 
     @Test
+    void preconnectedConnectionCarriesTheFirstRequestAndLaterOnesConnectAnew() throws Exception {
+        client.preconnect();
+        client.preconnect(); // once per client: a second call changes nothing
+        for (int i = 0; i < 3; i++) {
+            try (ClientResponse r = client.get("/_ping")) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.text()).isEqualTo("OK");
+            }
+        }
+    }
+
+    @Test
+    void preconnectedClientServesConcurrentRequests() throws Exception {
+        client.preconnect();
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 4; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (ClientResponse r = client.get("/_ping")) {
+                    if (r.status() == 200 && r.text().equals("OK")) ok.incrementAndGet();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(ok.get()).isEqualTo(4);
+    }
+
+    @Test
+    void preconnectToAbsentDaemonIsSilentAndTheRequestSaysWhy() {
+        HttpClient none = HttpClient.of("unix://" + dir.resolve("none.sock"));
+        none.preconnect();
+        assertThatThrownBy(() -> none.get("/_ping")).isInstanceOf(java.net.ConnectException.class)
+                .hasMessage("Cannot connect to the daemon at unix://" + dir.resolve("none.sock") + ". Is the daemon running?");
+    }
+
+    @Test
     void socketFileHasTheRequestedMode() throws IOException {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
                 .isEqualTo("rw-rw----");

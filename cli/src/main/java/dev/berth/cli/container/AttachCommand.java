@@ -6,7 +6,7 @@ import dev.berth.cli.Context;
 import dev.berth.cli.Query;
 import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import dev.berth.common.json.JsonNode;
 
 /** {@code attach}: joins a running container's stdio; exits with its code, or 0 on detach. */
@@ -36,7 +36,7 @@ public final class AttachCommand extends Verb {
         boolean tty = c.path("Config").path("Tty").asBoolean();
         boolean stdin = !noStdin && c.path("Config").path("OpenStdin").asBoolean();
         if (tty && stdin && !Terminal.isTerminal()) throw new CliException(1, "the input device is not a TTY");
-        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, c.path("HostConfig").path("AutoRemove").asBoolean() ? "removed" : "next-exit");
+        Future<Integer> exit = Containers.waitFor(ctx, id, c.path("HostConfig").path("AutoRemove").asBoolean() ? "removed" : "next-exit");
         Query q = Query.of("/containers/%s/attach", id).add("stream", "1").flag("stdin", stdin).add("stdout", "1").add("stderr", "1")
                 .add("detachKeys", detachKeys);
         Hijacked conn = ctx.daemon().hijack(q, null);

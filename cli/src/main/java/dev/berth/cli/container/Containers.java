@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import dev.berth.cli.image.PullCommand;
@@ -79,34 +80,51 @@ final class Containers {
     }
 
     /** Starts {@code POST /containers/{id}/wait} and returns once the daemon has registered it. */
-    static CompletableFuture<Integer> waitFor(Context ctx, String id, String condition) {
-        CompletableFuture<Integer> result = new CompletableFuture<>();
+    static Future<Integer> waitFor(Context ctx, String id, String condition) {
+        PendingWait w = requestWait(ctx, id, condition);
+        w.awaitRegistered();
+        return w.exit();
+    }
+
+    /**
+     * Sends {@code POST /containers/{id}/wait} on a thread of its own and returns at once, so that the
+     * caller can attach meanwhile; {@link PendingWait#awaitRegistered} before the start.
+     */
+    static PendingWait requestWait(Context ctx, String id, String condition) {
         CountDownLatch registered = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
+        // a FutureTask, not a CompletableFuture: whose get() would set up the ForkJoinPool to block
+        FutureTask<Integer> result = new FutureTask<>(() -> {
             try (ClientResponse r = ctx.daemon().stream("POST", Query.of("/containers/%s/wait", id).add("condition", condition), null)) {
                 registered.countDown();
                 JsonNode j = r.json();
                 String err = j.path("Error").path("Message").asString("");
                 if (!err.isEmpty()) ctx.err().println(err);
-                result.complete(j.path("StatusCode").asInt(0));
-            } catch (Exception e) {
+                return j.path("StatusCode").asInt(0);
+            } finally {
                 registered.countDown();
-                result.completeExceptionally(e);
             }
-        }, "wait");
+        });
+        Thread t = new Thread(result, "wait");
         t.setDaemon(true);
         t.start();
-        try {
-            // Docker's daemon answers the head at once; a daemon that does not must not hang us.
-            registered.await(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return new PendingWait(result, registered);
+    }
+
+    /** A wait request in flight: its exit code to come, and whether the daemon has taken it. */
+    record PendingWait(Future<Integer> exit, CountDownLatch registered) {
+        /** Returns once the daemon answered the wait's head (or failed), at most 2 s. */
+        void awaitRegistered() {
+            try {
+                // Docker's daemon answers the head at once; a daemon that does not must not hang us.
+                registered.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return result;
     }
 
     /** The container's exit code from a wait future, mapping daemon errors like docker does. */
-    static int exitCode(CompletableFuture<Integer> wait) {
+    static int exitCode(Future<Integer> wait) {
         try {
             return wait.get();
         } catch (InterruptedException e) {

@@ -9,7 +9,7 @@ import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import dev.berth.common.json.JsonNode;
 
 /**
@@ -57,7 +57,8 @@ public final class RunCommand extends Verb {
             ctx.out().println(id);
             return 0;
         }
-        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, o.rm ? "removed" : "next-exit");
+        // the wait and the attach go out together (two connections): the start needs both in place
+        Containers.PendingWait wait = Containers.requestWait(ctx, id, o.rm ? "removed" : "next-exit");
         AttachSession session = null;
         if (attachAny) {
             Query q = Query.of("/containers/%s/attach", id).add("stream", "1")
@@ -67,6 +68,8 @@ public final class RunCommand extends Verb {
             session = new AttachSession(ctx, conn, o.tty, attachStdin, o.detachKeys);
             session.prepareTerminal();
         }
+        wait.awaitRegistered();
+        Future<Integer> exit = wait.exit();
         try {
             start(ctx, id);
         } catch (CliException e) {

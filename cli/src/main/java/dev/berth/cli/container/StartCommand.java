@@ -7,7 +7,7 @@ import dev.berth.cli.Query;
 import dev.berth.cli.Spec;
 import dev.berth.cli.Verb;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import dev.berth.common.json.JsonNode;
 
 /** {@code start}: plain start of each container, or attach-then-start of one with -a/-i. */
@@ -37,12 +37,14 @@ public final class StartCommand extends Verb {
         boolean tty = c.path("Config").path("Tty").asBoolean();
         boolean stdin = interactive && c.path("Config").path("OpenStdin").asBoolean();
         boolean autoRemove = c.path("HostConfig").path("AutoRemove").asBoolean();
-        CompletableFuture<Integer> exit = Containers.waitFor(ctx, id, autoRemove ? "removed" : "next-exit");
+        Containers.PendingWait wait = Containers.requestWait(ctx, id, autoRemove ? "removed" : "next-exit"); // alongside the attach
         Query q = Query.of("/containers/%s/attach", id).add("stream", "1").flag("stdin", stdin).add("stdout", "1").add("stderr", "1")
                 .add("detachKeys", detachKeys);
         Hijacked conn = ctx.daemon().hijack(q, null);
         AttachSession session = new AttachSession(ctx, conn, tty, stdin, detachKeys);
         session.prepareTerminal();
+        wait.awaitRegistered();
+        Future<Integer> exit = wait.exit();
         try {
             ctx.daemon().post(Query.of("/containers/%s/start", id), null);
         } catch (Exception e) {

@@ -61,27 +61,30 @@ public final class Template {
             for (Node n : nodes) walk(dot, n);
         }
 
+        // The node dispatches below are instanceof chains, not pattern switches: each pattern switch
+        // spins a class in an indy bootstrap at its first use (~2 ms of every `ps` and `images`),
+        // which the AOT cache does not keep.
         void walk(Object dot, Node node) {
-            switch (node) {
-                case Node.Text t -> out.append(t.text());
-                case Node.Action a -> {
-                    Object v = pipeline(dot, a.pipe());
-                    if (a.pipe().decl().isEmpty()) out.append(GoValues.print(v));
-                }
-                case Node.If n -> {
-                    int mark = vars.size();
-                    boolean t = GoValues.truth(pipeline(dot, n.pipe()));
-                    walk(dot, t ? n.then() : n.otherwise());
-                    pop(mark);
-                }
-                case Node.With n -> {
-                    int mark = vars.size();
-                    Object v = pipeline(dot, n.pipe());
-                    if (GoValues.truth(v)) walk(v, n.then());
-                    else walk(dot, n.otherwise());
-                    pop(mark);
-                }
-                case Node.Range n -> range(dot, n);
+            if (node instanceof Node.Text t) {
+                out.append(t.text());
+            } else if (node instanceof Node.Action a) {
+                Object v = pipeline(dot, a.pipe());
+                if (a.pipe().decl().isEmpty()) out.append(GoValues.print(v));
+            } else if (node instanceof Node.If n) {
+                int mark = vars.size();
+                boolean t = GoValues.truth(pipeline(dot, n.pipe()));
+                walk(dot, t ? n.then() : n.otherwise());
+                pop(mark);
+            } else if (node instanceof Node.With n) {
+                int mark = vars.size();
+                Object v = pipeline(dot, n.pipe());
+                if (GoValues.truth(v)) walk(v, n.then());
+                else walk(dot, n.otherwise());
+                pop(mark);
+            } else if (node instanceof Node.Range n) {
+                range(dot, n);
+            } else {
+                throw new IllegalStateException(String.valueOf(node));
             }
         }
 
@@ -138,44 +141,38 @@ public final class Template {
         private Object command(Object dot, Command c, boolean piped, Object fin) {
             Arg first = c.args().getFirst();
             List<Arg> rest = c.args().subList(1, c.args().size());
-            switch (first) {
-                case Node.Field f -> {
-                    return chain(dot, f.pos(), describe(f), f.names(), rest, piped, fin, dot);
-                }
-                case Node.Variable v -> {
-                    Object base = variable(v);
-                    if (v.names().isEmpty()) {
-                        noArgs(first, rest, piped);
-                        return base;
-                    }
-                    return chain(base, v.pos(), describe(v), v.names(), rest, piped, fin, dot);
-                }
-                case Node.Chain ch -> {
-                    Object base = pipeline(dot, ch.pipe());
-                    if (ch.names().isEmpty()) {
-                        noArgs(first, rest, piped);
-                        return base;
-                    }
-                    return chain(base, ch.pos(), describe(ch), ch.names(), rest, piped, fin, dot);
-                }
-                case Node.Identifier id -> {
-                    Functions.Fn fn = funcs.get(id.name());
-                    if (fn == null) throw parseLikeError(id.pos(), "function \"" + id.name() + "\" not defined");
-                    List<Object> args = new ArrayList<>();
-                    for (Arg a : rest) args.add(operand(dot, a));
-                    if (piped) args.add(fin);
-                    try {
-                        return fn.apply(args);
-                    } catch (TemplateException e) {
-                        String msg = e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong")
-                                ? e.getMessage() : "error calling " + id.name() + ": " + e.getMessage();
-                        throw error(c.pos(), describe(c), msg);
-                    }
-                }
-                default -> {
+            if (first instanceof Node.Field f) {
+                return chain(dot, f.pos(), describe(f), f.names(), rest, piped, fin, dot);
+            } else if (first instanceof Node.Variable v) {
+                Object base = variable(v);
+                if (v.names().isEmpty()) {
                     noArgs(first, rest, piped);
-                    return operand(dot, first);
+                    return base;
                 }
+                return chain(base, v.pos(), describe(v), v.names(), rest, piped, fin, dot);
+            } else if (first instanceof Node.Chain ch) {
+                Object base = pipeline(dot, ch.pipe());
+                if (ch.names().isEmpty()) {
+                    noArgs(first, rest, piped);
+                    return base;
+                }
+                return chain(base, ch.pos(), describe(ch), ch.names(), rest, piped, fin, dot);
+            } else if (first instanceof Node.Identifier id) {
+                Functions.Fn fn = funcs.get(id.name());
+                if (fn == null) throw parseLikeError(id.pos(), "function \"" + id.name() + "\" not defined");
+                List<Object> args = new ArrayList<>();
+                for (Arg a : rest) args.add(operand(dot, a));
+                if (piped) args.add(fin);
+                try {
+                    return fn.apply(args);
+                } catch (TemplateException e) {
+                    String msg = e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong")
+                            ? e.getMessage() : "error calling " + id.name() + ": " + e.getMessage();
+                    throw error(c.pos(), describe(c), msg);
+                }
+            } else {
+                noArgs(first, rest, piped);
+                return operand(dot, first);
             }
         }
 
@@ -187,23 +184,24 @@ public final class Template {
 
         /** Evaluates an argument (not in command position). */
         private Object operand(Object dot, Arg a) {
-            return switch (a) {
-                case Node.Dot d -> dot;
-                case Node.Nil n -> null;
-                case Node.Literal l -> l.value();
-                case Node.Field f -> chain(dot, f.pos(), describe(f), f.names(), List.of(), false, null, dot);
-                case Node.Variable v -> v.names().isEmpty() ? variable(v)
+            if (a instanceof Node.Dot) return dot;
+            if (a instanceof Node.Nil) return null;
+            if (a instanceof Node.Literal l) return l.value();
+            if (a instanceof Node.Field f) return chain(dot, f.pos(), describe(f), f.names(), List.of(), false, null, dot);
+            if (a instanceof Node.Variable v) {
+                return v.names().isEmpty() ? variable(v)
                         : chain(variable(v), v.pos(), describe(v), v.names(), List.of(), false, null, dot);
-                case Node.Chain ch -> {
-                    Object base = pipeline(dot, ch.pipe());
-                    yield ch.names().isEmpty() ? base : chain(base, ch.pos(), describe(ch), ch.names(), List.of(), false, null, dot);
-                }
-                case Node.Identifier id -> {
-                    Functions.Fn fn = funcs.get(id.name());
-                    if (fn == null) throw parseLikeError(id.pos(), "function \"" + id.name() + "\" not defined");
-                    yield fn.apply(new ArrayList<>());
-                }
-            };
+            }
+            if (a instanceof Node.Chain ch) {
+                Object base = pipeline(dot, ch.pipe());
+                return ch.names().isEmpty() ? base : chain(base, ch.pos(), describe(ch), ch.names(), List.of(), false, null, dot);
+            }
+            if (a instanceof Node.Identifier id) {
+                Functions.Fn fn = funcs.get(id.name());
+                if (fn == null) throw parseLikeError(id.pos(), "function \"" + id.name() + "\" not defined");
+                return fn.apply(new ArrayList<>());
+            }
+            throw new IllegalStateException(String.valueOf(a));
         }
 
         private Object variable(Node.Variable v) {
@@ -313,24 +311,23 @@ public final class Template {
     }
 
     private static String describe(Arg a) {
-        return switch (a) {
-            case Node.Dot d -> ".";
-            case Node.Nil n -> "nil";
-            case Node.Literal l -> l.source();
-            case Node.Identifier i -> i.name();
-            case Node.Field f -> "." + String.join(".", f.names());
-            case Node.Variable v -> v.name() + (v.names().isEmpty() ? "" : "." + String.join(".", v.names()));
-            case Node.Chain c -> {
-                StringBuilder sb = new StringBuilder("(");
-                for (int i = 0; i < c.pipe().cmds().size(); i++) {
-                    if (i > 0) sb.append(" | ");
-                    sb.append(describe(c.pipe().cmds().get(i)));
-                }
-                sb.append(')');
-                for (String n : c.names()) sb.append('.').append(n);
-                yield sb.toString();
+        if (a instanceof Node.Dot) return ".";
+        if (a instanceof Node.Nil) return "nil";
+        if (a instanceof Node.Literal l) return l.source();
+        if (a instanceof Node.Identifier i) return i.name();
+        if (a instanceof Node.Field f) return "." + String.join(".", f.names());
+        if (a instanceof Node.Variable v) return v.name() + (v.names().isEmpty() ? "" : "." + String.join(".", v.names()));
+        if (a instanceof Node.Chain c) {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < c.pipe().cmds().size(); i++) {
+                if (i > 0) sb.append(" | ");
+                sb.append(describe(c.pipe().cmds().get(i)));
             }
-        };
+            sb.append(')');
+            for (String n : c.names()) sb.append('.').append(n);
+            return sb.toString();
+        }
+        throw new IllegalStateException(String.valueOf(a)); // Arg is sealed: not reached
     }
 
     @Override

@@ -14,26 +14,44 @@ public final class JsonWriter {
         return sb.toString();
     }
 
-    /** {@code indent} null: compact; otherwise one member per line, as config files are written. */
+    /**
+     * {@code indent} null: compact; otherwise one member per line, as config files are written.
+     * An instanceof chain, not a pattern switch: each pattern switch costs its first caller an
+     * indy bootstrap that spins a class (~2 ms), and the CLI writes JSON in its first request.
+     */
     static void write(Object v, StringBuilder sb, String indent, int level) {
-        switch (v) {
-            case null -> sb.append("null");
-            case JsonNode.Missing m -> { }
-            case JsonNode.Null n -> sb.append("null");
-            case JsonNode.Text t -> quote(t.value, sb);
-            case JsonNode.Bool b -> sb.append(b.value);
-            case JsonNode.Int n -> sb.append(n.value);
-            case JsonNode.Big n -> sb.append(n.value);
-            case JsonNode.Real n -> sb.append(n.value);
-            case ObjectNode o -> members(o.properties().iterator(), o.size(), sb, indent, level);
-            case ArrayNode a -> elements(a.iterator(), a.size(), sb, indent, level);
-            case Map<?, ?> m -> members(m.entrySet().iterator(), m.size(), sb, indent, level);
-            case Iterable<?> it -> elements(it.iterator(), -1, sb, indent, level);
-            case CharSequence s -> quote(s.toString(), sb);
-            case Boolean b -> sb.append(b);
-            case Double d when d.isNaN() || d.isInfinite() -> throw new IllegalArgumentException("not a JSON number: " + d);
-            case Number n -> sb.append(n);
-            default -> quote(v.toString(), sb);
+        if (v == null || v instanceof JsonNode.Null) {
+            sb.append("null");
+        } else if (v instanceof JsonNode.Missing) {
+            // nothing: a missing node writes nothing
+        } else if (v instanceof JsonNode.Text t) {
+            quote(t.value, sb);
+        } else if (v instanceof JsonNode.Bool b) {
+            sb.append(b.value);
+        } else if (v instanceof JsonNode.Int n) {
+            sb.append(n.value);
+        } else if (v instanceof JsonNode.Big n) {
+            sb.append(n.value);
+        } else if (v instanceof JsonNode.Real n) {
+            sb.append(n.value);
+        } else if (v instanceof ObjectNode o) {
+            members(o.properties().iterator(), o.size(), sb, indent, level);
+        } else if (v instanceof ArrayNode a) {
+            elements(a.iterator(), a.size(), sb, indent, level);
+        } else if (v instanceof Map<?, ?> m) {
+            members(m.entrySet().iterator(), m.size(), sb, indent, level);
+        } else if (v instanceof Iterable<?> it) {
+            elements(it.iterator(), -1, sb, indent, level);
+        } else if (v instanceof CharSequence s) {
+            quote(s.toString(), sb);
+        } else if (v instanceof Boolean b) {
+            sb.append(b);
+        } else if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            throw new IllegalArgumentException("not a JSON number: " + d);
+        } else if (v instanceof Number n) {
+            sb.append(n);
+        } else {
+            quote(v.toString(), sb);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.common.EngineException;
 import dev.berth.common.ErrorKind;
 import dev.berth.sys.Processes;
+import dev.berth.sys.SealedExecutable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ public final class OciRuntime {
     private final String name;
     private final Path binary;
     private final Path stateRoot;
+    private volatile SealedExecutable executable;
 
     public OciRuntime(String name, Path binary, Path stateRoot) {
         this.name = name;
@@ -39,6 +41,23 @@ public final class OciRuntime {
 
     public Path binary() {
         return binary;
+    }
+
+    /**
+     * What to execute: the binary's sealed in-memory copy, so that the runtime does not copy and
+     * re-execute itself at every call ({@link SealedExecutable}), or the binary itself.
+     */
+    public Path executable() {
+        SealedExecutable e = executable;
+        if (e == null) {
+            synchronized (this) {
+                if (executable == null) {
+                    executable = SealedExecutable.of(binary);
+                }
+                e = executable;
+            }
+        }
+        return e.path();
     }
 
     /**
@@ -101,7 +120,7 @@ public final class OciRuntime {
 
     private String run(String what, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
+        cmd.add(executable().toString());
         cmd.addAll(globalArgs());
         cmd.addAll(args);
         try {

@@ -169,12 +169,10 @@ public final class ContainerService implements AutoCloseable {
             hostConfig.putObject("LogConfig").put("Type", "k8s-file").putObject("Config");
         }
         Container c = new Container(id, name, Instant.now(), argv.getFirst(), argv.subList(1, argv.size()),
-                merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname);
+                merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname,
+                image.layerDirs().stream().map(Path::toString).toList());
         try {
             prepareDirectory(c);
-            // the container keeps its own list of lower layers: they outlive a forced rmi of the image
-            AtomicFiles.write(layerList(id), String.join("\n", image.layerDirs().stream().map(Path::toString).toList())
-                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             cleanupDirectory(id);
             throw EngineException.system(e, "create container %s: %s", name, e.getMessage());
@@ -484,9 +482,9 @@ public final class ContainerService implements AutoCloseable {
         if (isMounted(merged)) {
             return;
         }
-        Path listed = layerList(c.id());
-        List<Path> layers = Files.exists(listed)
-                ? Files.readAllLines(listed).stream().filter(l -> !l.isBlank()).map(Path::of).toList()
+        Path listed = layerList(c.id()); // where records of older versions kept them
+        List<Path> layers = c.layers() != null ? c.layers().stream().map(Path::of).toList()
+                : Files.exists(listed) ? Files.readAllLines(listed).stream().filter(l -> !l.isBlank()).map(Path::of).toList()
                 : images.resolve(c.imageId()).layerDirs();
         Files.createDirectories(merged);
         if (layers.isEmpty()) {
@@ -528,10 +526,12 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
+    /** A mount point has another device than its parent directory (two stats, not a read of every mount). */
     static boolean isMounted(Path p) {
         try {
-            String target = " " + p.toAbsolutePath() + " ";
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(target));
+            Path abs = p.toAbsolutePath();
+            Object dev = Files.getAttribute(abs, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return !dev.equals(Files.getAttribute(abs.getParent(), "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
             return false;
         }

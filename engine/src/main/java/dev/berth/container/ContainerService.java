@@ -384,25 +384,20 @@ public final class ContainerService implements AutoCloseable {
         try {
             runtime.delete(id); // a stale runtime record from an earlier run
             Files.deleteIfExists(paths.exitDir().resolve(id));
-            if (!c.hostConfig().path("NetworkMode").asString("").startsWith("container:")) {
-                writeEtcFiles(c, true);
-            }
-            mountRootfs(c);
-            RuntimeSpec spec = runtimeSpec(c);
-            ObjectNode oci = specs.generate(spec);
-            if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
-                removeNamespace(oci, "network");
-            }
-            if (runtime.takesPrecompiledSeccomp()) {
-                SeccompBpf.precompile(oci);
-            }
-            // rebuilt at every start and read by the runtime right away: no need to survive a power loss
-            AtomicFiles.replace(paths.dir(id).resolve("config.json"), Json.bytes(oci));
             ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                     paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
                     paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
                     leaveStdinOpen(c), Optional.empty(), false);
-            int pid = Conmon.create(args, conmonEnv());
+            // conmon starts up (exec, its libraries, the log file: ~10 ms) while the bundle is made;
+            // it runs the runtime's create only when told, once config.json is complete
+            Conmon.Launch launch = Conmon.launchCreate(args, conmonEnv());
+            try {
+                prepareBundle(c, runtime);
+            } catch (IOException | RuntimeException e) {
+                launch.abort();
+                throw e;
+            }
+            int pid = launch.create();
             created = true;
             int conmonPid = readPid(paths.dir(id).resolve("conmon.pid"));
             connectPendingAttach(c);
@@ -433,6 +428,25 @@ public final class ContainerService implements AutoCloseable {
                     : new EngineException(code == 128 ? ErrorKind.SYSTEM : ErrorKind.INVALID_ARGUMENT, msg, e);
             throw failure;
         }
+    }
+
+    /** The /etc files, the mounted rootfs and config.json: what the runtime's create reads. */
+    private void prepareBundle(Container c, OciRuntime runtime) throws IOException {
+        String id = c.id();
+        if (!c.hostConfig().path("NetworkMode").asString("").startsWith("container:")) {
+            writeEtcFiles(c, true);
+        }
+        mountRootfs(c);
+        RuntimeSpec spec = runtimeSpec(c);
+        ObjectNode oci = specs.generate(spec);
+        if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
+            removeNamespace(oci, "network");
+        }
+        if (runtime.takesPrecompiledSeccomp()) {
+            SeccompBpf.precompile(oci);
+        }
+        // rebuilt at every start and read by the runtime right away: no need to survive a power loss
+        AtomicFiles.replace(paths.dir(id).resolve("config.json"), Json.bytes(oci));
     }
 
     /** Docker's wording for the runtime errors that its CLI turns into exit codes 126 and 127. */

@@ -777,10 +777,9 @@ public final class ContainerService implements AutoCloseable {
                 return;
             }
             c = c.withState(c.state().exited(code, Instant.now()));
-            removeRecord(c);
+            removeContainer(c);
         }
-        deleteRuntimeState(c);
-        removeFiles(c);
+        deleteRuntimeState(c); // after the reply: see removeContainer
     }
 
     /**
@@ -877,9 +876,8 @@ public final class ContainerService implements AutoCloseable {
     private void reconcile() {
         for (Container c : store.all()) {
             if (c.state().status() == Status.REMOVING) {
-                removeRecord(c);
+                removeContainer(c);
                 deleteRuntimeState(c);
-                removeFiles(c);
                 continue;
             }
             if (!c.state().running()) {
@@ -896,15 +894,14 @@ public final class ContainerService implements AutoCloseable {
             }
             if (exited && c.autoRemove()) {
                 Container gone = store.get(c.id()).orElse(c);
-                removeRecord(gone);
+                removeContainer(gone);
                 deleteRuntimeState(gone);
-                removeFiles(gone);
             }
         }
         sweepLeftovers();
     }
 
-    /** Container directories, exit files and attach links that no record owns (a removal cut short). */
+    /** Container directories, runtime state, exit files and attach links that no record owns (a removal cut short). */
     private void sweepLeftovers() {
         try (var dirs = Files.list(paths.dataRoot().resolve("containers"))) {
             for (Path dir : dirs.toList()) {
@@ -930,6 +927,17 @@ public final class ContainerService implements AutoCloseable {
             // no container yet
         } catch (IOException e) {
             System.err.println("berthd: sweep container directories: " + e.getMessage());
+        }
+        for (OciRuntime r : runtimes.values()) {
+            for (String id : r.containerIds()) {
+                if (store.get(id).isEmpty()) {
+                    try {
+                        r.delete(id);
+                    } catch (EngineException e) {
+                        System.err.println("berthd: " + e.getMessage());
+                    }
+                }
+            }
         }
         try (var files = Files.list(paths.exitDir())) {
             for (Path f : files.toList()) {
@@ -985,24 +993,30 @@ public final class ContainerService implements AutoCloseable {
             }
             c = store.get(c.id()).orElse(c);
         }
-        removeRecord(c);
+        removeContainer(c);
         Container removed = c;
-        Thread.ofVirtual().start(() -> {
-            deleteRuntimeState(removed);
-            removeFiles(removed);
-        });
+        Thread.ofVirtual().start(() -> deleteRuntimeState(removed)); // after the reply: see removeContainer
     }
 
     /**
-     * The part of a removal that clients see, for a container that no longer runs: the record, the
-     * rootfs mount and the cgroup (empty: the processes died with the container's init) go side by
-     * side, then waiters are told. The runtime's delete (a process start) and the files follow,
-     * after the reply ({@link #deleteRuntimeState}, {@link #removeFiles}); the container directory
-     * goes last, so a crash in between leaves a directory without a record, which the next start
-     * sweeps with all the rest ({@link #sweepLeftovers}).
+     * Removes a container that no longer runs, all but the runtime's own record of it: the record,
+     * the cgroup (empty: the processes died with the container's init) and the rootfs mount then
+     * the container's files go side by side, its layers are released, then waiters are told. The
+     * runtime's delete (a process start, and only the runtime's state under the exec root is left
+     * for it) is the caller's to run after, once the client has its answer; a crash before it
+     * leaves runtime state without a record, which the next start deletes ({@link #sweepLeftovers}),
+     * as it does a container directory without a record.
      */
-    private void removeRecord(Container c) {
-        inParallel(() -> store.delete(c.id()), () -> unmountRootfs(c), () -> CgroupLeftovers.remove(cgroupsPath(c)));
+    private void removeContainer(Container c) {
+        inParallel(() -> store.delete(c.id()), () -> {
+            unmountRootfs(c);
+            removeFiles(c);
+        }, () -> CgroupLeftovers.remove(cgroupsPath(c)));
+        try {
+            images.released(c.imageId());
+        } catch (RuntimeException e) {
+            System.err.println("berthd: layers of removed container " + c.id() + ": " + e.getMessage());
+        }
         locks.remove(c.id());
         var waiters = removeWaiters.remove(c.id());
         int code = c.state().exitCode();
@@ -1015,7 +1029,7 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
-    /** What a removed container leaves on disk: its directory (the last to go), exit file, attach link; then its layers. */
+    /** What a removed container leaves on disk: its exit file, attach link and directory. */
     private void removeFiles(Container c) {
         try {
             Files.deleteIfExists(paths.socketDir().resolve(c.id().substring(0, 12)));
@@ -1023,11 +1037,6 @@ public final class ContainerService implements AutoCloseable {
             AtomicFiles.deleteTree(paths.dir(c.id()));
         } catch (IOException e) {
             System.err.println("berthd: remove files of container " + c.id() + " (swept at the next start): " + e.getMessage());
-        }
-        try {
-            images.released(c.imageId());
-        } catch (RuntimeException e) {
-            System.err.println("berthd: layers of removed container " + c.id() + ": " + e.getMessage());
         }
     }
 

@@ -144,6 +144,15 @@ public final class OciRuntime {
         }
     }
 
+    /** Ids of the containers the runtime keeps state for (the entries of its state root). */
+    public List<String> containerIds() {
+        try (var entries = Files.list(stateRoot)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            return List.of(); // no state root yet
+        }
+    }
+
     /** The runtime's JSON state of the container, or null if it does not know it. */
     public String state(String id) {
         try {

@@ -414,7 +414,9 @@ public final class ContainerService implements AutoCloseable {
                     // reported below with the original error
                 }
             }
-            CgroupLeftovers.remove(cgroupsPath(c));
+            if (!CgroupLeftovers.remove(cgroupsPath(c))) {
+                System.err.println("berthd: cgroup of container " + id + " left in place after the failed start: busy");
+            }
             unmountRootfs(c);
             failPendingAttach(id);
             int code = msg.contains("executable file not found") || msg.contains("no such file or directory") ? 127
@@ -1008,10 +1010,19 @@ public final class ContainerService implements AutoCloseable {
      * as it does a container directory without a record.
      */
     private void removeContainer(Container c) {
+        boolean[] cgroupLeft = {false};
         inParallel(() -> store.delete(c.id()), () -> {
             unmountRootfs(c);
             removeFiles(c);
-        }, () -> CgroupLeftovers.remove(cgroupsPath(c)));
+        }, () -> cgroupLeft[0] = !CgroupLeftovers.remove(cgroupsPath(c)));
+        if (cgroupLeft[0]) {
+            // a process still in it (a create that failed midway, a shared pid namespace): the
+            // runtime's delete kills what is left and removes the cgroup, before the reply
+            deleteRuntimeState(c);
+            if (!CgroupLeftovers.remove(cgroupsPath(c))) {
+                System.err.println("berthd: cgroup of removed container " + c.id() + " left in place: still busy");
+            }
+        }
         try {
             images.released(c.imageId());
         } catch (RuntimeException e) {

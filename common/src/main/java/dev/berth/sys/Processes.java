@@ -51,6 +51,7 @@ public final class Processes {
     private static final MethodHandle READ = Libc.withErrno("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = Libc.withErrno("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = Libc.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = Libc.withErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = Libc.withErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -60,6 +61,8 @@ public final class Processes {
     private static final int SIGKILL = 9;
     private static final int O_RDWR = 2;
     public static final short POLLIN = 0x1;
+    public static final int O_WRONLY = 1;
+    public static final int O_NONBLOCK = 0x800;
 
     private Processes() {}
 
@@ -231,6 +234,22 @@ public final class Processes {
             int fd = (int) MEMFD_CREATE.invokeExact(cap, arena.allocateFrom(name), MFD_CLOEXEC);
             if (fd < 0) {
                 throw new Libc.ErrnoException("memfd_create", Libc.errno(cap));
+            }
+            return fd;
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** open(2) with close-on-exec added; for files the JDK cannot open as asked (a fifo without blocking, say). */
+    public static int open(Path path, int flags) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cap = Libc.newCapture(arena);
+            int fd = (int) OPEN.invokeExact(cap, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new Libc.ErrnoException("open " + path, Libc.errno(cap));
             }
             return fd;
         } catch (IOException e) {

@@ -169,12 +169,10 @@ public final class ContainerService implements AutoCloseable {
             hostConfig.putObject("LogConfig").put("Type", "k8s-file").putObject("Config");
         }
         Container c = new Container(id, name, Instant.now(), argv.getFirst(), argv.subList(1, argv.size()),
-                merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname);
+                merged, hostConfig, image.id(), runtimeName, ContainerState.created(), 0, hostname,
+                image.layerDirs().stream().map(Path::toString).toList());
         try {
             prepareDirectory(c);
-            // the container keeps its own list of lower layers: they outlive a forced rmi of the image
-            AtomicFiles.write(layerList(id), String.join("\n", image.layerDirs().stream().map(Path::toString).toList())
-                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             cleanupDirectory(id);
             throw EngineException.system(e, "create container %s: %s", name, e.getMessage());
@@ -386,25 +384,20 @@ public final class ContainerService implements AutoCloseable {
         try {
             runtime.delete(id); // a stale runtime record from an earlier run
             Files.deleteIfExists(paths.exitDir().resolve(id));
-            if (!c.hostConfig().path("NetworkMode").asString("").startsWith("container:")) {
-                writeEtcFiles(c, true);
-            }
-            mountRootfs(c);
-            RuntimeSpec spec = runtimeSpec(c);
-            ObjectNode oci = specs.generate(spec);
-            if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
-                removeNamespace(oci, "network");
-            }
-            if (runtime.takesPrecompiledSeccomp()) {
-                SeccompBpf.precompile(oci);
-            }
-            // rebuilt at every start and read by the runtime right away: no need to survive a power loss
-            AtomicFiles.replace(paths.dir(id).resolve("config.json"), Json.bytes(oci));
             ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                     paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
                     paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
                     leaveStdinOpen(c), Optional.empty(), false);
-            int pid = Conmon.create(args, conmonEnv());
+            // conmon starts up (exec, its libraries, the log file: ~10 ms) while the bundle is made;
+            // it runs the runtime's create only when told, once config.json is complete
+            Conmon.Launch launch = Conmon.launchCreate(args, conmonEnv());
+            try {
+                prepareBundle(c, runtime);
+            } catch (IOException | RuntimeException e) {
+                launch.abort();
+                throw e;
+            }
+            int pid = launch.create();
             created = true;
             int conmonPid = readPid(paths.dir(id).resolve("conmon.pid"));
             connectPendingAttach(c);
@@ -421,7 +414,9 @@ public final class ContainerService implements AutoCloseable {
                     // reported below with the original error
                 }
             }
-            CgroupLeftovers.remove(cgroupsPath(c));
+            if (!CgroupLeftovers.remove(cgroupsPath(c))) {
+                System.err.println("berthd: cgroup of container " + id + " left in place after the failed start: busy");
+            }
             unmountRootfs(c);
             failPendingAttach(id);
             int code = msg.contains("executable file not found") || msg.contains("no such file or directory") ? 127
@@ -435,6 +430,25 @@ public final class ContainerService implements AutoCloseable {
                     : new EngineException(code == 128 ? ErrorKind.SYSTEM : ErrorKind.INVALID_ARGUMENT, msg, e);
             throw failure;
         }
+    }
+
+    /** The /etc files, the mounted rootfs and config.json: what the runtime's create reads. */
+    private void prepareBundle(Container c, OciRuntime runtime) throws IOException {
+        String id = c.id();
+        if (!c.hostConfig().path("NetworkMode").asString("").startsWith("container:")) {
+            writeEtcFiles(c, true);
+        }
+        mountRootfs(c);
+        RuntimeSpec spec = runtimeSpec(c);
+        ObjectNode oci = specs.generate(spec);
+        if (c.hostConfig().path("NetworkMode").asString("").equals("host")) {
+            removeNamespace(oci, "network");
+        }
+        if (runtime.takesPrecompiledSeccomp()) {
+            SeccompBpf.precompile(oci);
+        }
+        // rebuilt at every start and read by the runtime right away: no need to survive a power loss
+        AtomicFiles.replace(paths.dir(id).resolve("config.json"), Json.bytes(oci));
     }
 
     /** Docker's wording for the runtime errors that its CLI turns into exit codes 126 and 127. */
@@ -484,9 +498,9 @@ public final class ContainerService implements AutoCloseable {
         if (isMounted(merged)) {
             return;
         }
-        Path listed = layerList(c.id());
-        List<Path> layers = Files.exists(listed)
-                ? Files.readAllLines(listed).stream().filter(l -> !l.isBlank()).map(Path::of).toList()
+        Path listed = layerList(c.id()); // where records of older versions kept them
+        List<Path> layers = c.layers() != null ? c.layers().stream().map(Path::of).toList()
+                : Files.exists(listed) ? Files.readAllLines(listed).stream().filter(l -> !l.isBlank()).map(Path::of).toList()
                 : images.resolve(c.imageId()).layerDirs();
         Files.createDirectories(merged);
         if (layers.isEmpty()) {
@@ -503,6 +517,20 @@ public final class ContainerService implements AutoCloseable {
             lower.append(layers.get(i));
         }
         String data = "lowerdir=" + lower + ",upperdir=" + paths.upper(c.id()) + ",workdir=" + paths.work(c.id());
+        if (c.autoRemove()) {
+            // Nothing of an auto-remove container outlives it, so its writes need never reach the
+            // disk: without "volatile" the unmount at its exit syncs the whole upper file system,
+            // 4-6 ms here and over 200 ms while other programs write (Podman mounts --rm so too).
+            try {
+                Mounts.mount("overlay", merged, "overlay", 0, data + ",volatile");
+                return;
+            } catch (dev.berth.sys.Libc.ErrnoException e) {
+                if (e.errno() != dev.berth.sys.Libc.EINVAL) {
+                    throw e;
+                }
+                // before Linux 5.10: no volatile overlays
+            }
+        }
         Mounts.mount("overlay", merged, "overlay", 0, data);
     }
 
@@ -514,10 +542,12 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
+    /** A mount point has another device than its parent directory (two stats, not a read of every mount). */
     static boolean isMounted(Path p) {
         try {
-            String target = " " + p.toAbsolutePath() + " ";
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(target));
+            Path abs = p.toAbsolutePath();
+            Object dev = Files.getAttribute(abs, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return !dev.equals(Files.getAttribute(abs.getParent(), "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
             return false;
         }
@@ -748,39 +778,19 @@ public final class ContainerService implements AutoCloseable {
                 finishExit(c, code);
                 return;
             }
-            finishExit(c, code, false);
-            c = c.withState(c.state().exited(code, Instant.now()).withStatus(Status.REMOVING));
-            store.update(c);
+            c = c.withState(c.state().exited(code, Instant.now()));
+            removeContainer(c);
         }
-        try {
-            completeRemoval(c);
-        } catch (EngineException e) {
-            System.err.println("berthd: auto-remove " + id + ": " + e.getMessage());
-        }
-    }
-
-    private void finishExit(Container c, int code) {
-        finishExit(c, code, true);
+        deleteRuntimeState(c); // after the reply: see removeContainer
     }
 
     /**
-     * Records an exit. The runtime's delete (a process start) runs while the rootfs is unmounted.
-     * {@code persist} is false only when the caller removes the container right after (auto-remove):
-     * its removal is the next durable record, and a crash in between is recovered from conmon's files.
+     * Records an exit: the runtime's delete (a process start), the unmount of the rootfs and the
+     * durable exited state run side by side; waiters hear of it once all three are done.
      */
-    private void finishExit(Container c, int code, boolean persist) {
-        Thread runtimeDelete = Thread.ofVirtual().start(() -> {
-            try {
-                runtimes.get(c.runtime()).delete(c.id());
-            } catch (EngineException e) {
-                System.err.println("berthd: " + e.getMessage());
-            }
-        });
-        unmountRootfs(c);
-        joinUninterruptibly(runtimeDelete);
-        if (persist) {
-            store.update(c.withState(c.state().exited(code, Instant.now())));
-        }
+    private void finishExit(Container c, int code) {
+        Container exited = c.withState(c.state().exited(code, Instant.now()));
+        inParallel(() -> deleteRuntimeState(c), () -> unmountRootfs(c), () -> store.update(exited));
         try {
             Files.deleteIfExists(paths.exitDir().resolve(c.id()));
         } catch (IOException ignored) {
@@ -789,14 +799,62 @@ public final class ContainerService implements AutoCloseable {
         completeExitWaiters(c.id(), code);
     }
 
-    private static void joinUninterruptibly(Thread t) {
+    private void deleteRuntimeState(Container c) {
+        try {
+            runtimes.get(c.runtime()).delete(c.id());
+        } catch (EngineException e) {
+            System.err.println("berthd: " + e.getMessage());
+        }
+    }
+
+    /** Runs the tasks at once (the first on this thread) and returns when all are done; the first failure is rethrown. */
+    private static void inParallel(Runnable first, Runnable... others) {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (Runnable r : others) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    r.run();
+                    f.complete(null);
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+            started.add(f);
+        }
+        RuntimeException failure = null;
+        try {
+            first.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (CompletableFuture<Void> f : started) {
+            try {
+                joinUninterruptibly(f);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void joinUninterruptibly(CompletableFuture<Void> f) {
         boolean interrupted = false;
         while (true) {
             try {
-                t.join();
+                f.get();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
             }
         }
         if (interrupted) {
@@ -813,24 +871,95 @@ public final class ContainerService implements AutoCloseable {
 
     /**
      * At daemon start: containers that were running when berthd stopped are either still running
-     * (conmon alive), or exited meanwhile (conmon's exit file has the real code), or lost.
+     * (conmon alive), or exited meanwhile (conmon's exit file has the real code), or lost; an
+     * exited auto-remove container is removed, as Docker does. What a removal interrupted by a
+     * crash left (a container directory, runtime state or exit file without a record) goes too.
      */
     private void reconcile() {
         for (Container c : store.all()) {
             if (c.state().status() == Status.REMOVING) {
-                removeFiles(c);
-                store.delete(c.id());
+                removeContainer(c);
+                deleteRuntimeState(c);
                 continue;
             }
             if (!c.state().running()) {
                 continue;
             }
             Path exitFile = paths.exitDir().resolve(c.id());
+            boolean exited = true;
             if (Files.exists(exitFile)) {
                 finishExit(c, ExitWatcher.readCode(exitFile));
             } else if (!dev.berth.sys.Processes.alive(c.state().conmonPid())) {
                 finishExit(c, 255);
+            } else {
+                exited = false;
             }
+            if (exited && c.autoRemove()) {
+                Container gone = store.get(c.id()).orElse(c);
+                removeContainer(gone);
+                deleteRuntimeState(gone);
+            }
+        }
+        sweepLeftovers();
+    }
+
+    /** Container directories, runtime state, exit files and attach links that no record owns (a removal cut short). */
+    private void sweepLeftovers() {
+        try (var dirs = Files.list(paths.dataRoot().resolve("containers"))) {
+            for (Path dir : dirs.toList()) {
+                String id = dir.getFileName().toString();
+                if (store.get(id).isPresent() || !Files.isDirectory(dir)) {
+                    continue;
+                }
+                try {
+                    Mounts.unmount(paths.rootfs(id), Mounts.MNT_DETACH);
+                } catch (IOException notMounted) {
+                    // the usual case: it was unmounted before the record went
+                }
+                for (OciRuntime r : runtimes.values()) {
+                    try {
+                        r.delete(id);
+                    } catch (EngineException e) {
+                        System.err.println("berthd: " + e.getMessage());
+                    }
+                }
+                AtomicFiles.deleteTree(dir);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no container yet
+        } catch (IOException e) {
+            System.err.println("berthd: sweep container directories: " + e.getMessage());
+        }
+        for (OciRuntime r : runtimes.values()) {
+            for (String id : r.containerIds()) {
+                if (store.get(id).isEmpty()) {
+                    try {
+                        r.delete(id);
+                    } catch (EngineException e) {
+                        System.err.println("berthd: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        try (var files = Files.list(paths.exitDir())) {
+            for (Path f : files.toList()) {
+                String id = f.getFileName().toString();
+                if (id.length() == 64 && store.get(id).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("berthd: sweep exit files: " + e.getMessage());
+        }
+        try (var links = Files.list(paths.socketDir())) {
+            for (Path l : links.toList()) {
+                String shortId = l.getFileName().toString();
+                if (Files.isSymbolicLink(l) && store.all().stream().noneMatch(c -> c.id().startsWith(shortId))) {
+                    Files.deleteIfExists(l);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("berthd: sweep attach links: " + e.getMessage());
         }
     }
 
@@ -866,24 +995,40 @@ public final class ContainerService implements AutoCloseable {
             }
             c = store.get(c.id()).orElse(c);
         }
-        completeRemoval(c);
+        removeContainer(c);
+        Container removed = c;
+        Thread.ofVirtual().start(() -> deleteRuntimeState(removed)); // after the reply: see removeContainer
     }
 
-    /** Removal of a container marked REMOVING that no longer runs: runtime state, files, record, waiters. */
-    private void completeRemoval(Container c) {
-        try {
-            runtimes.get(c.runtime()).delete(c.id());
-        } catch (EngineException e) {
-            System.err.println("berthd: " + e.getMessage());
+    /**
+     * Removes a container that no longer runs, all but the runtime's own record of it: the record,
+     * the cgroup (empty: the processes died with the container's init) and the rootfs mount then
+     * the container's files go side by side, its layers are released, then waiters are told. The
+     * runtime's delete (a process start, and only the runtime's state under the exec root is left
+     * for it) is the caller's to run after, once the client has its answer; a crash before it
+     * leaves runtime state without a record, which the next start deletes ({@link #sweepLeftovers}),
+     * as it does a container directory without a record.
+     */
+    private void removeContainer(Container c) {
+        boolean[] cgroupLeft = {false};
+        inParallel(() -> store.delete(c.id()), () -> {
+            unmountRootfs(c);
+            removeFiles(c);
+        }, () -> cgroupLeft[0] = !CgroupLeftovers.remove(cgroupsPath(c)));
+        if (cgroupLeft[0]) {
+            // a process still in it (a create that failed midway, a shared pid namespace): the
+            // runtime's delete kills what is left and removes the cgroup, before the reply
+            deleteRuntimeState(c);
+            if (!CgroupLeftovers.remove(cgroupsPath(c))) {
+                System.err.println("berthd: cgroup of removed container " + c.id() + " left in place: still busy");
+            }
         }
-        removeFiles(c);
-        store.delete(c.id());
-        locks.remove(c.id());
         try {
             images.released(c.imageId());
         } catch (RuntimeException e) {
             System.err.println("berthd: layers of removed container " + c.id() + ": " + e.getMessage());
         }
+        locks.remove(c.id());
         var waiters = removeWaiters.remove(c.id());
         int code = c.state().exitCode();
         if (waiters != null) {
@@ -895,19 +1040,19 @@ public final class ContainerService implements AutoCloseable {
         }
     }
 
-    private Path layerList(String id) {
-        return paths.dir(id).resolve("layers");
-    }
-
+    /** What a removed container leaves on disk: its exit file, attach link and directory. */
     private void removeFiles(Container c) {
-        unmountRootfs(c);
         try {
             Files.deleteIfExists(paths.socketDir().resolve(c.id().substring(0, 12)));
             Files.deleteIfExists(paths.exitDir().resolve(c.id()));
             AtomicFiles.deleteTree(paths.dir(c.id()));
         } catch (IOException e) {
-            throw EngineException.system(e, "remove files of container %s: %s", c.id(), e.getMessage());
+            System.err.println("berthd: remove files of container " + c.id() + " (swept at the next start): " + e.getMessage());
         }
+    }
+
+    private Path layerList(String id) {
+        return paths.dir(id).resolve("layers");
     }
 
     // ---------------------------------------------------------------- attach

@@ -14,9 +14,13 @@ import java.util.List;
 public final class CgroupLeftovers {
     private CgroupLeftovers() {}
 
-    /** rmdir of {@code cgroupsPath} (like "/berth/<id>") under each cgroup mount; a busy one stays. */
-    public static void remove(String cgroupsPath) {
+    /**
+     * rmdir of {@code cgroupsPath} (like "/berth/<id>") under each cgroup mount; a busy one stays.
+     * True when none is left.
+     */
+    public static boolean remove(String cgroupsPath) {
         String relative = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        boolean gone = true;
         for (Path mount : cgroupMounts()) {
             Path dir = mount.resolve(relative).normalize();
             if (!dir.startsWith(mount) || dir.equals(mount)) {
@@ -25,9 +29,10 @@ public final class CgroupLeftovers {
             try {
                 Files.deleteIfExists(dir); // a cgroup directory goes with rmdir, control files and all
             } catch (IOException e) {
-                System.err.println("berthd: cgroup " + dir + " left in place: " + e.getMessage());
+                gone = false;
             }
         }
+        return gone;
     }
 
     /** Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Conmon {
     private static final long CREATE_DEADLINE_MS = 30_000;
+    private static final int SIGKILL = 9;
 
     private Conmon() {}
 
@@ -95,6 +96,15 @@ public final class Conmon {
      * waits for the short-lived parent to exit. The returned session's pipes are open.
      */
     public static Session spawn(ConmonArgs args, Map<String, String> env, boolean withStartPipe) throws IOException {
+        Launch launch = launch(args, env, withStartPipe);
+        if (withStartPipe) {
+            launch.session.signalStart();
+        }
+        launch.awaitParent();
+        return launch.session;
+    }
+
+    private static Launch launch(ConmonArgs args, Map<String, String> env, boolean withStartPipe) throws IOException {
         Files.createDirectories(args.exitDir());
         Files.createDirectories(args.socketDir());
         int[] sync = Processes.pipe();
@@ -115,37 +125,77 @@ public final class Conmon {
         int pid;
         try {
             pid = Processes.spawn(args.argv(), childEnv, fds);
+        } catch (IOException | RuntimeException e) {
+            Processes.close(sync[0]);
+            Processes.close(start[1]);
+            Processes.close(attach[0]);
+            throw e;
         } finally {
             Processes.close(sync[1]);
             Processes.close(start[0]);
             Processes.close(attach[1]);
         }
-        Session session = new Session(sync[0], start[1], attach[0]);
-        if (withStartPipe) {
-            session.signalStart();
-        }
-        int parentStatus = Processes.waitpid(pid);
-        if (parentStatus != 0) {
-            session.close();
-            throw new IOException("conmon exited with status " + parentStatus);
-        }
-        return session;
+        return new Launch(pid, new Session(sync[0], start[1], attach[0]));
     }
 
     /**
-     * Creates a container through conmon: returns the container's pid once the runtime has
-     * created it (not yet started).
+     * A conmon that is starting up (loading its libraries, opening the container's log) but waits
+     * on its start pipe before it runs the runtime's create: the caller prepares the bundle
+     * meanwhile, then {@link #create}s, or {@link #abort}s if the preparation failed.
      */
-    public static int create(ConmonArgs args, Map<String, String> env) {
-        try (Session s = spawn(args, env, false)) {
-            SyncMessage m = s.nextSync(CREATE_DEADLINE_MS);
-            if (m.data() <= 0) {
-                throw EngineException.of(ErrorKind.SYSTEM, "OCI runtime create failed: %s",
-                        m.message() == null ? "unknown error" : m.message().strip());
-            }
-            return m.data();
-        } catch (IOException e) {
-            throw EngineException.system(e, "OCI runtime create failed: %s", e.getMessage());
+    public static final class Launch {
+        private final int pid;
+        private final Session session;
+
+        private Launch(int pid, Session session) {
+            this.pid = pid;
+            this.session = session;
         }
+
+        /**
+         * Lets conmon run the runtime's create on the bundle, now complete; returns the container's
+         * pid once created (not yet started). The pipes are closed on return.
+         */
+        public int create() {
+            try (session) {
+                session.signalStart();
+                awaitParent();
+                SyncMessage m = session.nextSync(CREATE_DEADLINE_MS);
+                if (m.data() <= 0) {
+                    throw EngineException.of(ErrorKind.SYSTEM, "OCI runtime create failed: %s",
+                            m.message() == null ? "unknown error" : m.message().strip());
+                }
+                return m.data();
+            } catch (IOException e) {
+                throw EngineException.system(e, "OCI runtime create failed: %s", e.getMessage());
+            }
+        }
+
+        /** Kills the waiting conmon (it has started nothing yet) and closes its pipes. */
+        public void abort() {
+            Processes.kill(pid, SIGKILL);
+            try {
+                Processes.waitpid(pid);
+            } catch (IOException ignored) {
+                // already reaped
+            }
+            session.close();
+        }
+
+        private void awaitParent() throws IOException {
+            int parentStatus = Processes.waitpid(pid);
+            if (parentStatus != 0) {
+                session.close();
+                throw new IOException("conmon exited with status " + parentStatus);
+            }
+        }
+    }
+
+    /**
+     * Starts conmon for a container's create; it waits until {@link Launch#create}. Spawning it
+     * before the bundle is ready lets its start-up overlap berthd's preparation.
+     */
+    public static Launch launchCreate(ConmonArgs args, Map<String, String> env) throws IOException {
+        return launch(args, env, true);
     }
 }

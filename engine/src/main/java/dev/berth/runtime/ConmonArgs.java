@@ -33,7 +33,7 @@ public record ConmonArgs(
         a.add(conmon.toString());
         a.add("--api-version");
         a.add("1");
-        a.addAll(List.of("-c", containerId, "-u", cuuid, "-r", runtime.binary().toString(), "-b", bundle.toString()));
+        a.addAll(List.of("-c", containerId, "-u", cuuid, "-r", runtime.executable().toString(), "-b", bundle.toString()));
         a.addAll(List.of("-p", containerPidFile.toString(), "-P", conmonPidFile.toString(), "-n", name));
         a.addAll(List.of("--exit-dir", exitDir.toString(), "--socket-dir-path", socketDir.toString()));
         a.add("-l");

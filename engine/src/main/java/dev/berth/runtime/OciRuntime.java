@@ -3,6 +3,7 @@ package dev.berth.runtime;
 import dev.berth.common.EngineException;
 import dev.berth.common.ErrorKind;
 import dev.berth.sys.Processes;
+import dev.berth.sys.SealedExecutable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ public final class OciRuntime {
     private final String name;
     private final Path binary;
     private final Path stateRoot;
+    private volatile SealedExecutable executable;
 
     public OciRuntime(String name, Path binary, Path stateRoot) {
         this.name = name;
@@ -42,11 +44,28 @@ public final class OciRuntime {
     }
 
     /**
+     * What to execute: the binary's sealed in-memory copy, so that the runtime does not copy and
+     * re-execute itself at every call ({@link SealedExecutable}), or the binary itself.
+     */
+    public Path executable() {
+        SealedExecutable e = executable;
+        if (e == null) {
+            synchronized (this) {
+                if (executable == null) {
+                    executable = SealedExecutable.of(binary);
+                }
+                e = executable;
+            }
+        }
+        return e.path();
+    }
+
+    /**
      * True for crun, which loads a seccomp program handed over in the {@code run.oci.seccomp_bpf_data}
      * annotation instead of compiling the profile on every create (runc has no such annotation).
      */
     public boolean takesPrecompiledSeccomp() {
-        return binary.getFileName().toString().equals("crun");
+        return isCrun();
     }
 
     /** The global arguments conmon passes before the sub-command. */
@@ -54,8 +73,43 @@ public final class OciRuntime {
         return List.of("--root=" + stateRoot);
     }
 
+    /**
+     * Starts a created container. For crun this is what {@code crun start} itself does, without
+     * its process: the container's init blocks reading {@code exec.fifo} in the container's state
+     * directory; opening it for writing, unlinking it and writing one byte lets the init exec the
+     * process (crun's libcrun_status_write_exec_fifo; berth's specs have no poststart hooks and no
+     * notify socket, the only other things crun's start handles). If the fifo is not there or no
+     * init waits on it, {@code crun start} runs and reports what is wrong.
+     */
     public void start(String id) {
+        if (isCrun() && releaseExecFifo(stateRoot.resolve(id).resolve("exec.fifo"))) {
+            return;
+        }
         run("start", List.of("start", id));
+    }
+
+    private boolean isCrun() {
+        return binary.getFileName().toString().equals("crun");
+    }
+
+    /** True if the init waiting on the fifo was let go. */
+    static boolean releaseExecFifo(Path fifo) {
+        int fd;
+        try {
+            // non-blocking: with no reader (the init died) open fails with ENXIO instead of waiting
+            fd = Processes.open(fifo, Processes.O_WRONLY | Processes.O_NONBLOCK);
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            Files.delete(fifo);
+            Processes.write(fd, new byte[] {0});
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            Processes.close(fd);
+        }
     }
 
     public void kill(String id, int signal, boolean all) {
@@ -90,6 +144,15 @@ public final class OciRuntime {
         }
     }
 
+    /** Ids of the containers the runtime keeps state for (the entries of its state root). */
+    public List<String> containerIds() {
+        try (var entries = Files.list(stateRoot)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            return List.of(); // no state root yet
+        }
+    }
+
     /** The runtime's JSON state of the container, or null if it does not know it. */
     public String state(String id) {
         try {
@@ -101,7 +164,7 @@ public final class OciRuntime {
 
     private String run(String what, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
+        cmd.add(executable().toString());
         cmd.addAll(globalArgs());
         cmd.addAll(args);
         try {

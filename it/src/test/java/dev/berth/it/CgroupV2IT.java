@@ -61,11 +61,11 @@ class CgroupV2IT {
         assertThat(d.docker("rm", "-f", id).code()).isZero();
         assertThat(inDaemonNamespace("test", "-e", cgroup.toString()).code()).as("cgroup removed with the container").isNotZero();
 
-        Cmd.Result once = d.docker("run", "--rm", "busybox", "sh", "-c", "grep -c '^0::/$' /proc/self/cgroup");
+        Path cidfile = d.root.resolve("once.cid");
+        Cmd.Result once = d.docker("run", "--rm", "--cidfile", cidfile.toString(), "busybox", "sh", "-c", "grep -c '^0::/$' /proc/self/cgroup");
         assertThat(once.code()).as(once.toString()).isZero();
         assertThat(once.stdout().trim()).isEqualTo("1");
-        assertThat(containerCgroups())
-                .as("no container cgroup left").isEqualTo("0");
+        assertThat(cgroupLeft(cidfile)).as("no container cgroup left").isFalse();
     }
 
     /**
@@ -74,19 +74,25 @@ class CgroupV2IT {
      * this exercises; where crun works, the container runs and its cgroup goes with --rm.
      */
     @Test
-    void aFailedCreateLeavesNoCgroup() {
-        Cmd.Result run = d.docker("run", "--rm", "--runtime", "crun", "busybox", "true");
-        assertThat(containerCgroups())
-                .as("no container cgroup left after: " + run).isEqualTo("0");
-        Cmd.Result missing = d.docker("run", "--rm", "busybox", "/no/such/program");
+    void aFailedCreateLeavesNoCgroup() throws Exception {
+        Path cid = d.root.resolve("crun.cid");
+        Cmd.Result run = d.docker("run", "--rm", "--cidfile", cid.toString(), "--runtime", "crun", "busybox", "true");
+        assertThat(cgroupLeft(cid)).as("no container cgroup left after: " + run).isFalse();
+        Path missingCid = d.root.resolve("missing.cid");
+        Cmd.Result missing = d.docker("run", "--rm", "--cidfile", missingCid.toString(), "busybox", "/no/such/program");
         assertThat(missing.code()).as(missing.toString()).isEqualTo(127);
-        assertThat(containerCgroups())
-                .as("no container cgroup left after: " + missing).isEqualTo("0");
+        assertThat(cgroupLeft(missingCid)).as("no container cgroup left after: " + missing).isFalse();
     }
 
-    /** How many container cgroups there are under berth's v2 parent (its control files have dots). */
-    private String containerCgroups() {
-        return inDaemonNamespace("sh", "-c", "ls /sys/fs/cgroup/berth | grep -v '\\.' | wc -l").stdout().trim();
+    /**
+     * Whether the cgroup of the container whose id the docker CLI wrote to {@code cidfile} is still
+     * under berth's v2 parent. Only that container's: the v2 hierarchy is the host's, shared with
+     * every other berthd on the machine, whose containers come and go meanwhile.
+     */
+    private boolean cgroupLeft(Path cidfile) throws Exception {
+        String id = Files.readString(cidfile).trim();
+        assertThat(id).hasSize(64);
+        return inDaemonNamespace("test", "-e", "/sys/fs/cgroup/berth/" + id).code() == 0;
     }
 
     /** A command in berthd's mount namespace, where /sys/fs/cgroup is the v2 hierarchy. */

@@ -72,6 +72,44 @@ class DaemonRestartIT {
         assertThat(containerProcessAlive(tickerId)).isFalse();
     }
 
+    /**
+     * Removal replies before the runtime's delete and the files (see ContainerService.removeRecord):
+     * what a crash then leaves, a container directory and an exit file without a record, goes at
+     * the next start; so does an auto-remove container that exited while no daemon ran, as dockerd
+     * removes it.
+     */
+    @Test
+    void leftoversWithoutARecordAndExitedAutoRemoveContainersGoAtStart() throws Exception {
+        Cmd.Result run = d.docker("run", "-d", "--rm", "--name", "autoremove", "busybox", "sh", "-c",
+                "while [ ! -f /tmp/go ]; do sleep 0.1; done");
+        assertThat(run.code()).as(run.toString()).isZero();
+        String id = run.stdout().trim();
+        Path merged = d.dataRoot.resolve("containers").resolve(id).resolve("merged");
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).as("--rm rootfs mounted volatile")
+                .containsPattern(java.util.regex.Pattern.quote(merged.toString()) + " .*volatile");
+
+        d.stopDaemon();
+        String orphan = "0123456789ab".repeat(5) + "cdef";
+        Path orphanDir = d.dataRoot.resolve("containers").resolve(orphan);
+        Files.createDirectories(orphanDir.resolve("upper").resolve("etc"));
+        Files.writeString(orphanDir.resolve("upper").resolve("etc").resolve("leftover"), "x");
+        Path orphanExit = d.execRoot.resolve("exits").resolve(orphan);
+        Files.writeString(orphanExit, "0");
+        Files.writeString(merged.resolve("tmp/go"), "");
+        Path exitFile = d.execRoot.resolve("exits").resolve(id);
+        for (int i = 0; i < 100 && !Files.exists(exitFile); i++) {
+            DaemonFixture.sleep(100);
+        }
+        assertThat(exitFile).as("conmon recorded the exit while berthd was down").exists();
+
+        d.start();
+        assertThat(orphanDir).as("a container directory without a record").doesNotExist();
+        assertThat(orphanExit).as("an exit file without a record").doesNotExist();
+        assertThat(d.docker("ps", "-a", "--format", "{{.Names}}").stdout()).doesNotContain("autoremove");
+        assertThat(d.dataRoot.resolve("containers").resolve(id)).doesNotExist();
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(id);
+    }
+
     private boolean containerProcessAlive(String id) {
         return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("conmon")
                 && p.info().commandLine().orElse("").contains("-c " + id));

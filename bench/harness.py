@@ -737,6 +737,8 @@ def strace_timeline(pid):
             if rest.startswith("execve(") and rest.rstrip().endswith("= 0"):
                 argv = re.findall(r'"((?:[^"\\]|\\.)*)"', rest.split("[", 1)[1].split("]", 1)[0])
                 prog = os.path.basename(argv[0]) if argv else "?"
+                if argv and re.fullmatch(r"/proc/\d+/fd/\d+", argv[0]):
+                    prog = "crun"  # berthd runs the runtime from a sealed memfd copy (ADR 0007)
                 if prog == "crun":
                     sub = next((a for a in argv[1:] if not a.startswith("-")), "")
                     what = f"exec crun {sub}"
@@ -784,6 +786,8 @@ def strace_timeline(pid):
     if start_:
         summary.append(f"`crun start` → CLI exit (container runs `true`, exit noticed, removal, CLI exit): "
                        f"{(end - start_) * 1000:.0f} ms")
+    else:
+        summary.append("no `crun start`: berthd starts the container by opening crun's exec fifo itself (ADR 0007)")
     summary.append(f"berthd started {len(d_execs)} programs for this one run: " +
                    ", ".join(f"crun {k} × {v}" for k, v in sorted(crun.items())) +
                    f", conmon × {sum(1 for e in dmn if e[2] == 'exec conmon')}" +

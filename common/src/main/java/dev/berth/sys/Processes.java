@@ -229,9 +229,14 @@ public final class Processes {
 
     /** An anonymous in-memory file (close-on-exec), for APIs that write to a descriptor. */
     public static int memfd(String name) throws IOException {
+        return memfd(name, MFD_CLOEXEC);
+    }
+
+    /** {@code memfd_create(name, flags)}; a failure is a {@link Libc.ErrnoException} with its errno. */
+    static int memfd(String name, int flags) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
-            int fd = (int) MEMFD_CREATE.invokeExact(cap, arena.allocateFrom(name), MFD_CLOEXEC);
+            int fd = (int) MEMFD_CREATE.invokeExact(cap, arena.allocateFrom(name), flags);
             if (fd < 0) {
                 throw new Libc.ErrnoException("memfd_create", Libc.errno(cap));
             }

@@ -1,13 +1,10 @@
 package dev.berth.sys;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ public final class SealedExecutable {
     private static final int F_GET_SEALS = 1034;
     /** F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE: what crun and runc require, exactly. */
     static final int SEALS = 0x1 | 0x2 | 0x4 | 0x8;
-    private static final MethodHandle MEMFD_CREATE = Libc.withErrno("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle FCNTL = Libc.LINKER.downcallHandle(
             Libc.LINKER.defaultLookup().find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
@@ -112,21 +108,13 @@ public final class SealedExecutable {
     }
 
     private static int memfd(String name) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cap = Libc.newCapture(arena);
-            MemorySegment n = arena.allocateFrom(name);
-            int fd = (int) MEMFD_CREATE.invokeExact(cap, n, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-            if (fd < 0 && Libc.errno(cap) == Libc.EINVAL) { // before Linux 6.3: no MFD_EXEC, memfds are executable
-                fd = (int) MEMFD_CREATE.invokeExact(cap, n, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        try {
+            return Processes.memfd(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+        } catch (Libc.ErrnoException e) {
+            if (e.errno() != Libc.EINVAL) {
+                throw e;
             }
-            if (fd < 0) {
-                throw new Libc.ErrnoException("memfd_create", Libc.errno(cap));
-            }
-            return fd;
-        } catch (IOException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IOException(t);
+            return Processes.memfd(name, MFD_CLOEXEC | MFD_ALLOW_SEALING); // before Linux 6.3: no MFD_EXEC, memfds are executable
         }
     }
 

@@ -83,6 +83,13 @@ public record Platform(
                 && (a.variant == null || a.variant.equals(b.variant));
     }
 
+    /** As Docker prints a platform (containerd's Normalize, then FormatAll): arm64's default variant v8 not shown. */
+    public String formatted() {
+        Platform n = normalized();
+        String v = n.architecture.equals("arm64") && "v8".equals(n.variant) ? null : n.variant;
+        return n.os + "/" + n.architecture + (v == null ? "" : "/" + v);
+    }
+
     @Override
     public String toString() {
         return os + "/" + architecture + (variant == null ? "" : "/" + variant);

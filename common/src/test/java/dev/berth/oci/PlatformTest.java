@@ -34,4 +34,12 @@ class PlatformTest {
         assertThatThrownBy(() -> idx.select(Platform.parse("linux/arm/v7")))
                 .hasMessageContaining("no matching manifest for linux/arm/v7 in the manifest list entries");
     }
+
+    @Test
+    void formattedAsDockerPrintsIt() {
+        assertThat(Platform.parse("linux/arm64").formatted()).isEqualTo("linux/arm64");
+        assertThat(Platform.parse("linux/arm64/v8").formatted()).isEqualTo("linux/arm64");
+        assertThat(Platform.parse("linux/arm").formatted()).isEqualTo("linux/arm/v7");
+        assertThat(Platform.parse("x86_64").formatted()).isEqualTo("linux/amd64");
+    }
 }

@@ -39,14 +39,31 @@ public interface ImageService {
     PruneReport prune(boolean all, Map<String, List<String>> filters);
 
     /** {@code docker history}: one item per config history entry, newest first, as Docker answers. */
-    List<HistoryItem> history(String ref);
+    default List<HistoryItem> history(String ref) {
+        return history(ref, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #history(String)}; with {@code platform}, an image of another platform is
+     * NOT_FOUND in Docker's words (an image here has one platform: the one it was pulled for).
+     */
+    List<HistoryItem> history(String ref, java.util.Optional<dev.berth.oci.Platform> platform);
 
     /**
      * {@code docker save}: resolves every name first (NOT_FOUND "No such image: x" before anything
      * is written), then opens {@code out} and streams one tar that is both a docker-archive
      * (manifest.json, repositories) and an OCI image layout (oci-layout, index.json, blobs).
      */
-    void save(List<String> names, java.util.function.Supplier<java.io.OutputStream> out);
+    default void save(List<String> names, java.util.function.Supplier<java.io.OutputStream> out) {
+        save(names, java.util.Optional.empty(), out);
+    }
+
+    /**
+     * As {@link #save(List, java.util.function.Supplier)}; with {@code platform}, every named image
+     * must be of that platform, else NOT_FOUND in Docker's words before anything is written.
+     */
+    void save(List<String> names, java.util.Optional<dev.berth.oci.Platform> platform,
+            java.util.function.Supplier<java.io.OutputStream> out);
 
     /**
      * {@code docker load}: a docker-archive or OCI image layout tar, plain or compressed. All or

@@ -7,6 +7,7 @@ import dev.berth.common.Json;
 import dev.berth.oci.ContainerConfig;
 import dev.berth.oci.ImageConfig;
 import dev.berth.oci.ImageReference;
+import dev.berth.oci.Platform;
 import dev.berth.oci.Rfc3339;
 import dev.berth.store.ContentStore;
 import dev.berth.store.Database;
@@ -281,22 +282,54 @@ public final class LocalImageService implements ImageService {
     }
 
     @Override
-    public List<HistoryItem> history(String ref) {
-        return db().read(c -> ImageHistory.of(c, store, layers, find(c, ref)));
+    public List<HistoryItem> history(String ref, Optional<Platform> platform) {
+        return db().read(c -> {
+            ImageRow row = find(c, ref);
+            platform.ifPresent(p -> requirePlatform(ref, row, p));
+            return ImageHistory.of(c, store, layers, row);
+        });
     }
 
     @Override
-    public void save(List<String> names, java.util.function.Supplier<java.io.OutputStream> out) {
+    public void save(List<String> names, Optional<Platform> platform, java.util.function.Supplier<java.io.OutputStream> out) {
         ArchiveSaver saver = new ArchiveSaver(store, layers, dataRoot, this::find);
         gcLock.readLock().lock(); // no layer of a selected image goes away while it streams
         try {
-            List<ArchiveSaver.Selected> selected = db().read(c -> saver.select(c, names));
+            List<ArchiveSaver.Selected> selected = db().read(c -> {
+                List<ArchiveSaver.Selected> s = saver.select(c, names); // a missing name is "No such image" first
+                if (platform.isPresent()) {
+                    for (ArchiveSaver.Selected image : s) {
+                        // Docker names the reference as given; with several names, the image's first tag
+                        String shown = names.size() == 1 ? names.getFirst()
+                                : image.tags().isEmpty() ? image.row().id() : image.tags().getFirst().familiarString();
+                        requirePlatform(shown, image.row(), platform.get());
+                    }
+                }
+                return s;
+            });
             saver.write(selected, out.get());
         } catch (IOException e) {
             // mostly a client gone mid-stream: nothing to report, nothing to log
             throw new java.io.UncheckedIOException(e);
         } finally {
             gcLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Docker's answer (daemon/images GetImage) when an image is not of the platform asked for:
+     * each image here has the one platform of its config.
+     */
+    private static void requirePlatform(String ref, ImageRow row, Platform wanted) {
+        ImageConfig config = Json.read(row.config(), ImageConfig.class);
+        if (config.architecture() == null) {
+            return; // an import without a platform: Docker treats it as the host's
+        }
+        Platform actual = Platform.of(config.os(), config.architecture(), config.variant());
+        if (!wanted.matches(actual)) {
+            throw EngineException.notFound(
+                    "image with reference %s was found but does not match the specified platform: wanted %s, actual: %s", ref,
+                    wanted.formatted(), actual.formatted());
         }
     }
 

@@ -109,6 +109,31 @@ class ImageArchiveIT {
         assertThat(id(a, "busybox")).isEqualTo(bb);
     }
 
+    /** API 1.48+: the docker CLI sends save's and history's --platform as a JSON OCI platform. */
+    @Test
+    void saveAndHistoryRefuseAnotherPlatformInDockersWords() throws IOException {
+        String host = dev.berth.oci.Platform.host().toString(); // what busybox was imported as
+        String other = host.equals("linux/arm64") ? "linux/amd64" : "linux/arm64";
+        String wanted = "image with reference busybox was found but does not match the specified platform: "
+                + "wanted " + other + ", actual: " + host;
+        Path tar = work.resolve("platform.tar");
+        Cmd.Result save = a.docker("save", "--platform", other, "-o", tar.toString(), "busybox");
+        assertThat(save.code()).as(save.toString()).isEqualTo(1);
+        assertThat(save.stderr()).contains(wanted);
+        assertThat(tar).as("nothing written for a refused save").doesNotExist();
+        Cmd.Result history = a.docker("history", "--platform", other, "busybox");
+        assertThat(history.code()).as(history.toString()).isEqualTo(1);
+        assertThat(history.stderr()).contains(wanted);
+        Cmd.Result mine = berth(a, "save", "--platform", other, "-o", tar.toString(), "busybox");
+        assertThat(mine.code()).as(mine.toString()).isEqualTo(1);
+        assertThat(mine.stderr()).contains(wanted);
+
+        ok(a.docker("save", "--platform", host, "-o", tar.toString(), "busybox"));
+        assertThat(Files.size(tar)).isGreaterThan(1 << 20);
+        assertThat(ok(a.docker("history", "--platform", host, "-q", "busybox")).stdout()).isNotBlank();
+        Files.delete(tar);
+    }
+
     @Test
     void pruneAllWithALabelFilter() {
         ok(a.docker("import", "--change", "LABEL prune=me", "-", "prune-a:1"));

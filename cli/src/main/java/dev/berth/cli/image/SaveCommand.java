@@ -47,6 +47,7 @@ public final class SaveCommand extends Verb {
         }
         Query q = Query.of("/images/get");
         for (String i : images) q.add("names", i);
+        for (String p : platform) q.add("platform", p);
         try (ClientResponse r = ctx.daemon().stream("GET", q, null); InputStream in = r.body()) {
             if (target == null) {
                 copy(in, ctx.out());

@@ -1,5 +1,6 @@
 package dev.berth.archive;
 
+import dev.berth.common.BulkInputStream;
 import dev.berth.sys.Libc;
 import java.io.IOException;
 import java.io.InputStream;
@@ -193,7 +194,7 @@ public final class Gunzip {
     }
 
     /** Reads an inflated tar from memory; marked as decompressed, so {@link Compression#decompress} passes it on as is. */
-    static final class Memory extends InputStream implements Compression.Decompressed {
+    static final class Memory extends BulkInputStream implements Compression.Decompressed {
         private final MemorySegment data;
         private final int permits;
         private final long blobSize;
@@ -206,12 +207,6 @@ public final class Gunzip {
             this.permits = permits;
             this.blobSize = blobSize;
             this.progress = progress;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -83,11 +83,11 @@ public final class TarExtractor {
         return Digest.of(sha);
     }
 
+    /** {@code hash} false: {@code archive} is a plain tar already checked and hashed by the caller (extractPlain). */
     private static Extraction run(InputStream archive, Path root, TarSplit.Recorder split, boolean hash)
             throws IOException {
         MessageDigest sha = Digest.newSha256();
-        InputStream decompressed = Compression.decompress(archive);
-        try (InputStream hashed = hash ? new DigestInputStream(decompressed, sha) : decompressed) {
+        try (InputStream hashed = hash ? new DigestInputStream(Compression.decompress(archive), sha) : archive) {
             InputStream plain = split == null ? hashed : split.wrap(hashed);
             TarReader reader = new TarReader(plain);
             Unpacker unpacker = new Unpacker(root, split);

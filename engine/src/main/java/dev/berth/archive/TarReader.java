@@ -1,5 +1,6 @@
 package dev.berth.archive;
 
+import dev.berth.common.BulkInputStream;
 import dev.berth.common.EngineException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -86,13 +87,7 @@ public final class TarReader {
      * sparse file the data of its map's fragments one after the other ({@link TarEntry#storedSize} bytes).
      */
     public InputStream data() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new BulkInputStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (remaining <= 0) {

@@ -1,5 +1,6 @@
 package dev.berth.archive;
 
+import dev.berth.common.BulkInputStream;
 import dev.berth.common.Digest;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -413,7 +414,7 @@ public final class TarSplit {
         };
     }
 
-    private static final class Assembler extends InputStream {
+    private static final class Assembler extends BulkInputStream {
         private final DataInputStream meta;
         private final Path root;
         private final Path spillDir;
@@ -445,13 +446,6 @@ public final class TarSplit {
                 throw new MismatchException("not berth tar-split metadata");
             }
             spilled.addAll(TarSplit.spilled(spillDir));
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

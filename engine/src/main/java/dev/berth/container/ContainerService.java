@@ -917,11 +917,7 @@ public final class ContainerService implements AutoCloseable {
                     // the usual case: it was unmounted before the record went
                 }
                 for (OciRuntime r : runtimes.values()) {
-                    try {
-                        r.delete(id);
-                    } catch (EngineException e) {
-                        System.err.println("berthd: " + e.getMessage());
-                    }
+                    deleteReporting(r, id);
                 }
                 AtomicFiles.deleteTree(dir);
             }
@@ -933,11 +929,7 @@ public final class ContainerService implements AutoCloseable {
         for (OciRuntime r : runtimes.values()) {
             for (String id : r.containerIds()) {
                 if (store.get(id).isEmpty()) {
-                    try {
-                        r.delete(id);
-                    } catch (EngineException e) {
-                        System.err.println("berthd: " + e.getMessage());
-                    }
+                    deleteReporting(r, id);
                 }
             }
         }
@@ -951,15 +943,25 @@ public final class ContainerService implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("berthd: sweep exit files: " + e.getMessage());
         }
+        List<String> owned = store.all().stream().map(Container::id).toList();
         try (var links = Files.list(paths.socketDir())) {
             for (Path l : links.toList()) {
                 String shortId = l.getFileName().toString();
-                if (Files.isSymbolicLink(l) && store.all().stream().noneMatch(c -> c.id().startsWith(shortId))) {
+                if (Files.isSymbolicLink(l) && owned.stream().noneMatch(id -> id.startsWith(shortId))) {
                     Files.deleteIfExists(l);
                 }
             }
         } catch (IOException e) {
             System.err.println("berthd: sweep attach links: " + e.getMessage());
+        }
+    }
+
+    /** The runtime's delete of a leftover; a failure is reported and the sweep goes on. */
+    private static void deleteReporting(OciRuntime r, String id) {
+        try {
+            r.delete(id);
+        } catch (EngineException e) {
+            System.err.println("berthd: " + e.getMessage());
         }
     }
 

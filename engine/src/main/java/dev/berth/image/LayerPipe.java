@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.common.BulkInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -239,16 +240,9 @@ final class LayerPipe {
 
     /** What the worker reads: the file's bytes in order; closing it says the worker is done. */
     InputStream input() {
-        return new InputStream() {
+        return new BulkInputStream() {
             private FileChannel in;
             private long pos; // in the spool file
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

@@ -303,7 +303,9 @@ final class ArchiveLoader {
 
     private static Blob outcome(Spooled s) throws IOException {
         try {
-            return new Unpacked(s.unpack().get(), s.digest());
+            LayerStore.Staged staged = s.unpack().get();
+            // an uncompressed file's digest is its diff id, taken by the worker as it unpacked
+            return new Unpacked(staged, s.digest() != null ? s.digest() : Digest.parse(staged.diffId()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("load cancelled");

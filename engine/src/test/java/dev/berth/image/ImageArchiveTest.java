@@ -262,6 +262,39 @@ class ImageArchiveTest {
     }
 
     @Test
+    void loadsAnOciLayoutWithAnUncompressedLayerOverOneMebibyte() throws Exception {
+        // over the in-memory limit, so the blob streams to a worker that hashes it as it unpacks;
+        // its digest (also its diff id) was missing when the manifest was checked against it
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(big);
+        byte[] rootfs = new TestTar().file("data/big.bin", big, 0644, 0, 0).bytes();
+        String diffId = Digest.sha256(rootfs).toString();
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"]},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]}}").getBytes();
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + Digest.sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + diffId + "\",\"size\":"
+                + rootfs.length + "}]}").getBytes();
+        byte[] index = ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"" + Digest.sha256(manifest) + "\",\"size\":" + manifest.length
+                + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"example.com/plain:v1\"}}]}").getBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter w = new TarWriter(out);
+        w.addFile("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(), 0);
+        for (byte[] blob : List.of(rootfs, config, manifest)) {
+            w.addFile("blobs/sha256/" + Digest.sha256(blob).hex(), blob, 0);
+        }
+        w.addFile("index.json", index, 0);
+        w.finish();
+        LoadResult r = b.load(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(r.messages()).containsExactly("Loaded image: example.com/plain:v1");
+        Image img = b.inspect("example.com/plain:v1");
+        assertThat(img.id()).isEqualTo(Digest.sha256(config).toString());
+        assertThat(Files.readAllBytes(img.layerDirs().getFirst().resolve("data/big.bin"))).isEqualTo(big);
+    }
+
+    @Test
     void historyIsNewestFirstWithMissingIdsBelowTheImage() {
         byte[] l1 = new TestTar().file("a", "12345", 0644).bytes();
         byte[] l2 = new TestTar().file("b", "1", 0644).bytes();

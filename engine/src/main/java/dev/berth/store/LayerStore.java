@@ -153,14 +153,16 @@ public final class LayerStore {
             Path diff = Files.createDirectories(tmp.resolve("diff"));
             Extraction x;
             try (FileChannel ch = FileChannel.open(tmp.resolve(SPLIT), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
                     OutputStream file = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                     GZIPOutputStream gz = new GZIPOutputStream(file, 1 << 16)) {
                 TarSplit.Recorder split = new TarSplit.Recorder(gz, diff, tmp.resolve(SPILL));
                 x = plainSha256 == null ? TarExtractor.extract(archive, diff, split)
                         : TarExtractor.extractPlain(archive, diff, split, plainSha256);
+                java.time.Instant unpacked = java.time.Instant.now(); // every change of the tree happened before
                 gz.finish();
                 file.flush();
+                stampLaterThan(ch, tmp.resolve(SPLIT), unpacked);
                 ch.force(true);
             }
             ok = true;
@@ -169,6 +171,30 @@ public final class LayerStore {
             if (!ok) {
                 AtomicFiles.deleteTree(tmp);
             }
+        }
+    }
+
+    /**
+     * Rewrites the metadata's last byte (unchanged) until the file system gives it an mtime later than
+     * {@code unpacked}. {@link TarSplit#scan} counts a file whose ctime is not before that mtime as
+     * changed since, and file times come from a clock that ticks every few milliseconds (4 at HZ=250):
+     * without this the unpack's last files tie with the metadata, and every save rebuilds and hashes
+     * the whole tar once more just to learn its size. Waits at most one tick.
+     */
+    private static void stampLaterThan(FileChannel ch, Path file, java.time.Instant unpacked) throws IOException {
+        java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+        long at = ch.size() - 1;
+        for (int i = 0; i < 50 && !Files.getLastModifiedTime(file).toInstant().isAfter(unpacked); i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // the metadata is complete; a save then only checks more than it needs to
+            }
+            last.clear();
+            ch.read(last, at);
+            last.flip();
+            ch.write(last, at);
         }
     }
 

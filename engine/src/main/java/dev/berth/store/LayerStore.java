@@ -179,7 +179,8 @@ public final class LayerStore {
      * {@code unpacked}. {@link TarSplit#scan} counts a file whose ctime is not before that mtime as
      * changed since, and file times come from a clock that ticks every few milliseconds (4 at HZ=250):
      * without this the unpack's last files tie with the metadata, and every save rebuilds and hashes
-     * the whole tar once more just to learn its size. Waits at most one tick.
+     * the whole tar once more just to learn its size. Waits one tick at most, and gives up after 50 ms
+     * (a file system that keeps whole seconds): such a save then checks more than it needs to.
      */
     private static void stampLaterThan(FileChannel ch, Path file, java.time.Instant unpacked) throws IOException {
         java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);

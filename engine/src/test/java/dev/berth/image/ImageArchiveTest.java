@@ -241,15 +241,7 @@ class ImageArchiveTest {
         byte[] index = ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
                 + "\"digest\":\"" + Digest.sha256(nested) + "\",\"size\":" + nested.length
                 + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"example.com/app:v1\"}}]}").getBytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TarWriter w = new TarWriter(out);
-        w.addFile("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(), 0);
-        for (byte[] blob : List.of(layer, config, manifest, nested)) {
-            w.addFile("blobs/sha256/" + Digest.sha256(blob).hex(), blob, 0);
-        }
-        w.addFile("index.json", index, 0);
-        w.finish();
-        LoadResult r = b.load(new ByteArrayInputStream(out.toByteArray()));
+        LoadResult r = b.load(new ByteArrayInputStream(ociLayout(index, layer, config, manifest, nested)));
         assertThat(r.messages()).containsExactly("Loaded image: example.com/app:v1");
         Image img = b.inspect("example.com/app:v1");
         assertThat(img.id()).isEqualTo(Digest.sha256(config).toString());
@@ -279,15 +271,7 @@ class ImageArchiveTest {
         byte[] index = ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"digest\":\"" + Digest.sha256(manifest) + "\",\"size\":" + manifest.length
                 + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"example.com/plain:v1\"}}]}").getBytes();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TarWriter w = new TarWriter(out);
-        w.addFile("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(), 0);
-        for (byte[] blob : List.of(rootfs, config, manifest)) {
-            w.addFile("blobs/sha256/" + Digest.sha256(blob).hex(), blob, 0);
-        }
-        w.addFile("index.json", index, 0);
-        w.finish();
-        LoadResult r = b.load(new ByteArrayInputStream(out.toByteArray()));
+        LoadResult r = b.load(new ByteArrayInputStream(ociLayout(index, rootfs, config, manifest)));
         assertThat(r.messages()).containsExactly("Loaded image: example.com/plain:v1");
         Image img = b.inspect("example.com/plain:v1");
         assertThat(img.id()).isEqualTo(Digest.sha256(config).toString());
@@ -309,6 +293,19 @@ class ImageArchiveTest {
         assertThat(h).containsExactly(new HistoryItem(id, 1704240000L, "ADD b", List.of("h:1"), 1, "c"),
                 new HistoryItem("<missing>", 1704153600L, "ENV X=1", null, 0, ""),
                 new HistoryItem("<missing>", 1704067200L, "ADD a", null, 5, ""));
+    }
+
+    /** An OCI image layout as a tar: {@code oci-layout}, each blob under its digest, {@code index.json}. */
+    private static byte[] ociLayout(byte[] index, byte[]... blobs) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter w = new TarWriter(out);
+        w.addFile("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(), 0);
+        for (byte[] blob : blobs) {
+            w.addFile("blobs/sha256/" + Digest.sha256(blob).hex(), blob, 0);
+        }
+        w.addFile("index.json", index, 0);
+        w.finish();
+        return out.toByteArray();
     }
 
     /** A docker-archive with the given manifest paths and files (the config goes to config.json). */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -159,7 +161,7 @@ public final class LayerStore {
                 TarSplit.Recorder split = new TarSplit.Recorder(gz, diff, tmp.resolve(SPILL));
                 x = plainSha256 == null ? TarExtractor.extract(archive, diff, split)
                         : TarExtractor.extractPlain(archive, diff, split, plainSha256);
-                java.time.Instant unpacked = java.time.Instant.now(); // every change of the tree happened before
+                Instant unpacked = Instant.now(); // every change of the tree happened before
                 gz.finish();
                 file.flush();
                 stampLaterThan(ch, tmp.resolve(SPLIT), unpacked);
@@ -182,8 +184,8 @@ public final class LayerStore {
      * the whole tar once more just to learn its size. Waits one tick at most, and gives up after 50 ms
      * (a file system that keeps whole seconds): such a save then checks more than it needs to.
      */
-    private static void stampLaterThan(FileChannel ch, Path file, java.time.Instant unpacked) throws IOException {
-        java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+    private static void stampLaterThan(FileChannel ch, Path file, Instant unpacked) throws IOException {
+        ByteBuffer last = ByteBuffer.allocate(1);
         long at = ch.size() - 1;
         for (int i = 0; i < 50 && !Files.getLastModifiedTime(file).toInstant().isAfter(unpacked); i++) {
             try {

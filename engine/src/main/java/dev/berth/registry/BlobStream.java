@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.common.BulkInputStream;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -203,20 +204,21 @@ final class BlobStream {
         }
     }
 
-    /** A framed body: single-byte reads go through the bulk read, which knows the framing. */
-    private abstract static class Framed extends FilterInputStream {
+    /**
+     * A framed body over the connection's stream {@code in}: single-byte reads and skips go through
+     * the bulk read, which knows the framing (a filter's skip would pass the frame by).
+     */
+    private abstract static class Framed extends BulkInputStream {
+        protected final InputStream in;
+
         Framed(InputStream in) {
-            super(in);
+            this.in = in;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        public void close() throws IOException {
+            in.close();
         }
-
-        @Override
-        public abstract int read(byte[] b, int off, int len) throws IOException;
     }
 
     /** Content-Length framing: ends after {@code remaining} bytes; a shorter stream is an error. */

@@ -60,6 +60,8 @@ public final class ContainerService implements AutoCloseable {
     /** Clients attached to a created container before it started: connected by start(). */
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<PendingAttach>> pendingAttach = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    /** conmons spawned at create for the first start: their start-up runs before the start asks. */
+    private final WarmMonitors<Conmon.Launch> warm = new WarmMonitors<>(Conmon.Launch::abort, 8, 10_000);
 
     public ContainerService(ContainerStore store, ImageSource images, ContainerPaths paths, SpecGenerator specs,
                             Map<String, OciRuntime> runtimes, String defaultRuntime) throws IOException {
@@ -177,7 +179,11 @@ public final class ContainerService implements AutoCloseable {
             cleanupDirectory(id);
             throw EngineException.system(e, "create container %s: %s", name, e.getMessage());
         }
+        // spawned while the record is written: it is ready by the time a client's start comes
+        OciRuntime runtime = runtimes.get(runtimeName);
+        warm.offer(id, () -> Conmon.launchCreate(conmonArgs(c, runtime), conmonEnv()));
         if (!store.insert(c)) {
+            warm.discard(id);
             cleanupDirectory(id);
             Container other = store.lookup(name).getFirst();
             throw EngineException.conflict(
@@ -382,15 +388,15 @@ public final class ContainerService implements AutoCloseable {
         String id = c.id();
         boolean created = false;
         try {
-            runtime.delete(id); // a stale runtime record from an earlier run
-            Files.deleteIfExists(paths.exitDir().resolve(id));
-            ConmonArgs args = new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
-                    paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
-                    paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
-                    leaveStdinOpen(c), Optional.empty(), false);
-            // conmon starts up (exec, its libraries, the log file: ~10 ms) while the bundle is made;
-            // it runs the runtime's create only when told, once config.json is complete
-            Conmon.Launch launch = Conmon.launchCreate(args, conmonEnv());
+            // conmon starts up (exec, its libraries, the log file: ~10 ms) while the bundle is made
+            // (at a first start, since the create); it runs the runtime's create only when told,
+            // once config.json is complete
+            Conmon.Launch launch = warm.take(id).orElse(null);
+            if (launch == null) {
+                runtime.delete(id); // a stale runtime record from an earlier run
+                Files.deleteIfExists(paths.exitDir().resolve(id));
+                launch = Conmon.launchCreate(conmonArgs(c, runtime), conmonEnv());
+            }
             try {
                 prepareBundle(c, runtime);
             } catch (IOException | RuntimeException e) {
@@ -430,6 +436,14 @@ public final class ContainerService implements AutoCloseable {
                     : new EngineException(code == 128 ? ErrorKind.SYSTEM : ErrorKind.INVALID_ARGUMENT, msg, e);
             throw failure;
         }
+    }
+
+    private ConmonArgs conmonArgs(Container c, OciRuntime runtime) {
+        String id = c.id();
+        return new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
+                paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
+                paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
+                leaveStdinOpen(c), Optional.empty(), false);
     }
 
     /** The /etc files, the mounted rootfs and config.json: what the runtime's create reads. */
@@ -719,6 +733,7 @@ public final class ContainerService implements AutoCloseable {
             }
             store.update(get(c.id()).withName(n));
         }
+        warm.discard(c.id()); // it was given the old name: the start spawns one with the new
     }
 
     // ---------------------------------------------------------------- wait
@@ -983,6 +998,7 @@ public final class ContainerService implements AutoCloseable {
             }
             store.update(c.withState(c.state().withStatus(Status.REMOVING)));
         }
+        warm.discard(c.id());
         if (c.state().running()) {
             CompletableFuture<Integer> exited = exitFuture(c.id());
             if (c.state().status() == Status.PAUSED) {
@@ -1196,6 +1212,7 @@ public final class ContainerService implements AutoCloseable {
 
     @Override
     public void close() {
+        warm.close();
         exits.close();
     }
 }

@@ -1,0 +1,125 @@
+package dev.berth.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A create spawns the container's conmon, which waits on its start pipe; the first start lets that
+ * very conmon run the runtime (so its start-up is off the start's path). A waiting conmon never
+ * outlives its use: removal, rename and a daemon stop kill it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WarmConmonIT {
+    private DaemonFixture d;
+
+    @BeforeAll
+    void start() throws Exception {
+        d = new DaemonFixture("crun");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    @Test
+    void theFirstStartUsesTheConmonItsCreateSpawned() {
+        String id = created("busybox", "sleep", "60");
+        ProcessHandle waiting = awaitConmon(id).orElseThrow(() -> new AssertionError("no conmon waits for " + id));
+
+        Cmd.Result start = d.docker("start", id);
+        assertThat(start.code()).as(start.toString()).isZero();
+        // the waiting conmon forked the container's monitor and exited: had the start spawned
+        // another, it would still wait on its start pipe
+        assertThat(waiting.isAlive()).as("the conmon spawned at create").isFalse();
+        assertThat(conmons(id)).as("one monitor for the running container").hasSize(1);
+        assertThat(d.docker("exec", id, "hostname").stdout().trim()).isEqualTo(id.substring(0, 12));
+
+        // a restart is not a first start: it spawns a conmon of its own, and none is left over
+        assertThat(d.docker("restart", "-t", "0", id).code()).isZero();
+        assertThat(d.docker("inspect", "-f", "{{.State.Running}}", id).stdout().trim()).isEqualTo("true");
+        assertThat(awaitConmons(id, 1)).hasSize(1);
+        assertThat(d.docker("rm", "-f", id).code()).isZero();
+        assertThat(awaitConmons(id, 0)).isEmpty();
+    }
+
+    @Test
+    void removingACreatedContainerKillsItsWaitingConmon() {
+        String id = created("busybox", "true");
+        assertThat(awaitConmon(id)).isPresent();
+        assertThat(d.docker("rm", id).code()).isZero();
+        assertThat(awaitConmons(id, 0)).as("conmon of a removed container").isEmpty();
+    }
+
+    @Test
+    void aRenamedContainerStartsUnderItsNewName() {
+        String id = created("busybox", "sleep", "60");
+        assertThat(awaitConmon(id)).isPresent();
+        assertThat(d.docker("rename", id, "renamed-before-start").code()).isZero();
+        assertThat(awaitConmons(id, 0)).as("it was given the old name").isEmpty();
+        assertThat(d.docker("start", id).code()).isZero();
+        List<ProcessHandle> monitors = conmons(id);
+        assertThat(monitors).hasSize(1);
+        assertThat(monitors.getFirst().info().commandLine().orElse("")).contains("-n renamed-before-start");
+        assertThat(d.docker("rm", "-f", id).code()).isZero();
+    }
+
+    @Test
+    void aStoppingDaemonKillsTheConmonsThatWait() throws Exception {
+        String id = created("busybox", "echo", "started after the restart");
+        ProcessHandle waiting = awaitConmon(id).orElseThrow();
+        d.stopDaemon();
+        assertThat(waiting.isAlive()).as("a waiting conmon outliving berthd").isFalse();
+        d.start();
+        Cmd.Result started = d.docker("start", "-a", id);
+        assertThat(started.code()).as(started.toString()).isZero();
+        assertThat(started.stdout()).contains("started after the restart");
+        assertThat(d.docker("rm", id).code()).isZero();
+    }
+
+    private String created(String... command) {
+        List<String> args = new ArrayList<>(List.of("create", "--network", "none"));
+        args.addAll(List.of(command));
+        Cmd.Result r = d.docker(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.toString()).isZero();
+        return r.stdout().trim();
+    }
+
+    /** The conmon processes of a container (conmon names it with {@code -c <id>}). */
+    private static List<ProcessHandle> conmons(String id) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("conmon"))
+                .filter(p -> p.info().commandLine().orElse("").contains("-c " + id + " "))
+                .toList();
+    }
+
+    private static Optional<ProcessHandle> awaitConmon(String id) {
+        for (int i = 0; i < 100; i++) {
+            List<ProcessHandle> found = conmons(id);
+            if (!found.isEmpty()) {
+                return Optional.of(found.getFirst());
+            }
+            DaemonFixture.sleep(50);
+        }
+        return Optional.empty();
+    }
+
+    /** The conmons of a container once there are {@code n} (a monitor exits just after its container). */
+    private static List<ProcessHandle> awaitConmons(String id, int n) {
+        List<ProcessHandle> found = conmons(id);
+        for (int i = 0; i < 100 && found.size() != n; i++) {
+            DaemonFixture.sleep(50);
+            found = conmons(id);
+        }
+        return found;
+    }
+}

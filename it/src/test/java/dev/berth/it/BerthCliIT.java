@@ -6,31 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The berth CLI, run as its own process, against a real berthd: Docker's flags, tables, templates,
  * exit codes and error wording, and an interactive session driven through tmux.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BerthCliIT {
+class BerthCliIT extends SharedDaemon {
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    private DaemonFixture d;
-
-    @BeforeAll
-    void start() throws Exception {
-        d = new DaemonFixture("crun");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (d != null) {
-            d.close();
-        }
-    }
 
     private List<String> berthCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",

@@ -4,32 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * berthd stopped with SIGTERM leaves its containers running under conmon; the next berthd re-adopts
  * them: a running container stays running and logging, one that exited while no daemon ran gets
  * its real exit code, and a later exit is still recorded.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DaemonRestartIT {
-    private DaemonFixture d;
-
-    @BeforeAll
-    void start() throws Exception {
-        d = new DaemonFixture("crun");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (d != null) {
-            d.close();
-        }
-    }
-
+class DaemonRestartIT extends SharedDaemon {
     @Test
     void containersSurviveAndAreReadopted() throws Exception {
         Cmd.Result ticker = d.docker("run", "-d", "--name", "ticker", "busybox", "sh", "-c",

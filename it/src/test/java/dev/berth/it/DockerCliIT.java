@@ -7,32 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Real containers driven by the real docker CLI against berthd: isolation seen from inside,
  * copy-on-write, exit codes, stream separation, stop timeouts, bad input.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DockerCliIT {
-    private DaemonFixture d;
-
-    @BeforeAll
-    void start() throws Exception {
-        d = new DaemonFixture("crun");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (d != null) {
-            d.close();
-        }
-    }
-
+class DockerCliIT extends SharedDaemon {
     @Test
     void versionAndPing() {
         Cmd.Result r = d.docker("version", "--format", "{{.Server.APIVersion}} {{.Server.Version}}");

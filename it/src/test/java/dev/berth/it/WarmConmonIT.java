@@ -5,32 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * A create spawns the container's conmon, which waits on its start pipe; the first start lets that
  * very conmon run the runtime (so its start-up is off the start's path). A waiting conmon never
  * outlives its use: removal, rename and a daemon stop kill it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WarmConmonIT {
-    private DaemonFixture d;
-
-    @BeforeAll
-    void start() throws Exception {
-        d = new DaemonFixture("crun");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (d != null) {
-            d.close();
-        }
-    }
-
+class WarmConmonIT extends SharedDaemon {
     @Test
     void theFirstStartUsesTheConmonItsCreateSpawned() {
         String id = created("busybox", "sleep", "60");

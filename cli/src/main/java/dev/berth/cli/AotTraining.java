@@ -41,9 +41,9 @@ public final class AotTraining {
              "RepoTags":["busybox:latest"],"RepoDigests":[],"Created":1763900000,"Size":1980000,"SharedSize":-1,
              "Labels":{},"Containers":-1}""";
     private static final String VERSION = """
-            {"Version":"0.1.0","ApiVersion":"1.52","MinAPIVersion":"1.24","Os":"linux","Arch":"amd64",
+            {"Version":"29.0.0","ApiVersion":"1.52","MinAPIVersion":"1.24","Os":"linux","Arch":"amd64",
              "KernelVersion":"6.1.0","GoVersion":"java25","GitCommit":"","BuildTime":"",
-             "Platform":{"Name":"berth"},"Components":[]}""";
+             "Platform":{"Name":"berth"},"Components":[{"Name":"Engine","Version":"29.0.0"},{"Name":"berth","Version":"0.1.0"}]}""";
     private static final String HEAD = "Api-Version: 1.52\r\nOstype: linux\r\nServer: Berth/0.1 (linux)\r\n";
 
     /** How many containers the stand-in has started: waits and attaches end after the next start. */

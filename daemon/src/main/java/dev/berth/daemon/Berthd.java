@@ -7,6 +7,7 @@ import dev.berth.container.ContainerService;
 import dev.berth.container.ContainerStore;
 import dev.berth.container.ExecService;
 import dev.berth.daemon.routes.ContainerRoutes;
+import dev.berth.daemon.routes.EmptyPruneRoutes;
 import dev.berth.daemon.routes.ExecRoutes;
 import dev.berth.daemon.routes.ImageRoutes;
 import dev.berth.daemon.routes.SystemRoutes;
@@ -63,6 +64,7 @@ public final class Berthd implements AutoCloseable {
         new SystemRoutes(containers, imageService::count, config.dataRoot(), config.defaultRuntime()).register(router);
         new ContainerRoutes(containers, execs, imageService::matches).register(router);
         new ExecRoutes(execs).register(router);
+        new EmptyPruneRoutes().register(router);
         var distribution = new dev.berth.daemon.routes.DistributionRoutes(
                 new dev.berth.image.RegistryDistribution(localImages[0], config.registry()));
         new ImageRoutes(imageService.service()).withPull(distribution::pull).register(router);

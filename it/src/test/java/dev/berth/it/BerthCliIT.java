@@ -198,6 +198,9 @@ class BerthCliIT extends SharedDaemon {
     void versionAndInfo() {
         Cmd.Result v = berth("version", "--format", "{{.Server.APIVersion}}");
         assertThat(v.stdout().trim()).isEqualTo("1.52");
+        Cmd.Result table = berth("version");
+        assertThat(table.stdout()).contains("Server: berth").containsPattern("(?m)^  Version:\\s+29\\.0\\.0$")
+                .containsPattern("(?m)^ berth:\\n  Version:\\s+0\\.1\\.0$");
         Cmd.Result info = berth("info", "--format", "{{.Driver}} {{.DefaultRuntime}}");
         assertThat(info.code()).as(info.toString()).isZero();
         assertThat(info.stdout().trim()).isEqualTo("overlay2 crun");

@@ -19,7 +19,24 @@ class DockerCliIT extends SharedDaemon {
     void versionAndPing() {
         Cmd.Result r = d.docker("version", "--format", "{{.Server.APIVersion}} {{.Server.Version}}");
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.stdout().trim()).isEqualTo("1.52 0.1.0");
+        assertThat(r.stdout().trim()).isEqualTo("1.52 29.0.0");
+        // berth's own version is a component, as dockerd lists containerd's and runc's
+        Cmd.Result table = d.docker("version");
+        assertThat(table.stdout()).contains("Server: berth").containsPattern("(?m)^ berth:\\n  Version:\\s+0\\.1\\.0$");
+    }
+
+    /** berth has no networks or named volumes yet: their prunes delete nothing, in Docker's words. */
+    @Test
+    void networkAndVolumePrunesDeleteNothing() {
+        Cmd.Result networks = d.docker("network", "prune", "-f");
+        assertThat(networks.code()).as(networks.toString()).isZero();
+        assertThat(networks.stdout()).isBlank();
+        Cmd.Result volumes = d.docker("volume", "prune", "-f");
+        assertThat(volumes.code()).as(volumes.toString()).isZero();
+        assertThat(volumes.stdout().trim()).isEqualTo("Total reclaimed space: 0B");
+        Cmd.Result bad = d.docker("network", "prune", "-f", "--filter", "colour=red");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.stderr().trim()).isEqualTo("Error response from daemon: invalid filter 'colour'");
     }
 
     @Test

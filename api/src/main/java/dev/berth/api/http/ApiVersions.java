@@ -6,6 +6,13 @@ import dev.berth.common.EngineException;
 public final class ApiVersions {
     public static final String CURRENT = "1.52";
     public static final String MIN = "1.24";
+    /**
+     * The Docker Engine release that serves API {@link #CURRENT} (29.0: API 1.52), which /version
+     * gives as the engine's version: clients compare it with Docker's releases (Testcontainers
+     * refuses an engine "below 1.6.0"), so berth's own version there (0.1.0) would read as an
+     * ancient Docker. berth's own version is a component of its own in the same reply.
+     */
+    public static final String DOCKER_ENGINE = "29.0.0";
 
     private ApiVersions() {}
 

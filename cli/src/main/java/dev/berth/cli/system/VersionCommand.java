@@ -32,6 +32,9 @@ public final class VersionCommand extends Verb {
               Built:\t{{.BuildTime}}
               OS/Arch:\t{{.Os}}/{{.Arch}}
               Experimental:\t{{if .Experimental}}true{{else}}false{{end}}
+            {{- range .Components}}{{if ne .Name "Engine"}}
+             {{.Name}}:
+              Version:\t{{.Version}}{{end}}{{end}}
             {{- end}}
             """;
 

@@ -42,13 +42,18 @@ public final class SystemRoutes {
         var comps = v.putArray("Components");
         ObjectNode engine = comps.addObject();
         engine.put("Name", "Engine");
-        engine.put("Version", VERSION);
+        engine.put("Version", ApiVersions.DOCKER_ENGINE);
         ObjectNode details = engine.putObject("Details");
         details.put("ApiVersion", ApiVersions.CURRENT);
         details.put("MinAPIVersion", ApiVersions.MIN);
         details.put("Os", "linux");
         details.put("Arch", "amd64");
-        v.put("Version", VERSION);
+        ObjectNode berth = comps.addObject();
+        berth.put("Name", "berth");
+        berth.put("Version", VERSION);
+        berth.putObject("Details").put("DefaultRuntime", defaultRuntime)
+                .put("JavaVersion", Runtime.version().toString());
+        v.put("Version", ApiVersions.DOCKER_ENGINE);
         v.put("ApiVersion", ApiVersions.CURRENT);
         v.put("MinAPIVersion", ApiVersions.MIN);
         v.put("GitCommit", "");

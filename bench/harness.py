@@ -582,6 +582,14 @@ def bench_save_load():
     interleave(RUNS, 1, engines + [disk], step)
     if cpu["save"] or cpu["load"]:
         PROFILE["save_load_cpu"] = {k: statistics.median(x) for k, x in cpu.items() if x}
+    measure("busy_rss", "daemon RSS 10 s after the save/load rounds", unit="MiB", target=("docker", 0.75),
+            note="berth = berthd; Docker = dockerd + containerd; one sample each, after all the iterations of "
+                 "save and load above and 10 s without requests (what the daemons keep of that work)")
+    time.sleep(10)
+    for e in engines:
+        if e is not podman:
+            cell("busy_rss", e.key)["samples"].append(mem(e.key)[0])
+    cell("busy_rss", "podman", "n/a", "no daemon")
     for e in engines:
         e.run("rmi", "-f", big, check=False)
 
@@ -942,7 +950,7 @@ def machine():
 
 
 ORDER = ["run_none", "run_bridge", "run_none_docker_cli", "ps", "ps_docker_cli", "version", "start20", "rm20", "idle_rss", "ctr_pss", "ctr_pss_early",
-         "pull", "push", "save", "load", "build_cold", "build_cached", "logs"]
+         "pull", "push", "save", "load", "busy_rss", "build_cold", "build_cached", "logs"]
 
 
 def write_markdown(meta, prof, chart_note):

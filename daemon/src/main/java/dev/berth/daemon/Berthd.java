@@ -34,6 +34,7 @@ public final class Berthd implements AutoCloseable {
     private final Database db;
     private final ContainerService containers;
     private final HttpServer server;
+    private final HeapReturner heapReturner = new HeapReturner();
 
     Berthd(DaemonConfig config) throws IOException {
         this.config = config;
@@ -84,10 +85,12 @@ public final class Berthd implements AutoCloseable {
         }
         Files.createDirectories(config.pidFile().getParent());
         Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+        heapReturner.start(5_000);
     }
 
     @Override
     public void close() {
+        heapReturner.close();
         server.close();
         containers.close();
         db.close();

@@ -790,7 +790,7 @@ public final class ContainerService implements AutoCloseable {
                 return;
             }
             if (!c.autoRemove()) {
-                finishExit(c, code);
+                finishExit(c, code, Instant.now());
                 return;
             }
             c = c.withState(c.state().exited(code, Instant.now()));
@@ -800,11 +800,12 @@ public final class ContainerService implements AutoCloseable {
     }
 
     /**
-     * Records an exit: the runtime's delete (a process start), the unmount of the rootfs and the
-     * durable exited state run side by side; waiters hear of it once all three are done.
+     * Records an exit at {@code finishedAt}: the runtime's delete (a process start), the unmount of
+     * the rootfs and the durable exited state run side by side; waiters hear of it once all three
+     * are done.
      */
-    private void finishExit(Container c, int code) {
-        Container exited = c.withState(c.state().exited(code, Instant.now()));
+    private void finishExit(Container c, int code, Instant finishedAt) {
+        Container exited = c.withState(c.state().exited(code, finishedAt));
         inParallel(() -> deleteRuntimeState(c), () -> unmountRootfs(c), () -> store.update(exited));
         try {
             Files.deleteIfExists(paths.exitDir().resolve(c.id()));
@@ -903,9 +904,10 @@ public final class ContainerService implements AutoCloseable {
             Path exitFile = paths.exitDir().resolve(c.id());
             boolean exited = true;
             if (Files.exists(exitFile)) {
-                finishExit(c, ExitWatcher.readCode(exitFile));
+                // it exited while no berthd ran: conmon wrote the file then, not now
+                finishExit(c, ExitWatcher.readCode(exitFile), writtenAt(exitFile));
             } else if (!dev.berth.sys.Processes.alive(c.state().conmonPid())) {
-                finishExit(c, 255);
+                finishExit(c, 255, Instant.now());
             } else {
                 exited = false;
             }
@@ -916,6 +918,14 @@ public final class ContainerService implements AutoCloseable {
             }
         }
         sweepLeftovers();
+    }
+
+    private static Instant writtenAt(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return Instant.now();
+        }
     }
 
     /** Container directories, runtime state, exit files and attach links that no record owns (a removal cut short). */
@@ -1009,7 +1019,7 @@ public final class ContainerService implements AutoCloseable {
                 exited.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("berthd: container " + c.id() + " did not report its exit after SIGKILL; removing it anyway");
-                finishExit(store.get(c.id()).orElse(c), 137);
+                finishExit(store.get(c.id()).orElse(c), 137, Instant.now());
             }
             c = store.get(c.id()).orElse(c);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +38,16 @@ class DaemonRestartIT extends SharedDaemon {
         }
         assertThat(exitFile).as("conmon recorded the exit while berthd was down").exists();
 
+        Instant restartedAt = Instant.now();
         d.start();
         Cmd.Result ps = d.docker("ps", "--format", "{{.Names}} {{.Status}}");
         assertThat(ps.stdout()).contains("ticker Up").doesNotContain("brief");
         assertThat(d.docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "brief").stdout().trim())
                 .isEqualTo("exited 5");
+        // when it exited, not when the next berthd noticed
+        Instant finished = Instant.parse(d.docker("inspect", "-f", "{{.State.FinishedAt}}", "brief").stdout().trim());
+        assertThat(finished).isBefore(restartedAt)
+                .isAfter(Instant.parse(d.docker("inspect", "-f", "{{.State.StartedAt}}", "brief").stdout().trim()));
         // logs go on: a line written after the restart appears
         int seen = countTicks(d.docker("logs", "ticker").stdout());
         awaitLogLine("ticker", "tick" + (seen + 2));

@@ -74,12 +74,13 @@ final class WarmMonitors<T> implements AutoCloseable {
         }
     }
 
-    /** Kills the waiting monitor of a container (removed, renamed, expired), if it has one. */
-    void discard(String id) {
+    /**
+     * Kills the waiting monitor of a container (removed, renamed, expired), if it has one: at once,
+     * or once spawned if it is still spawning. Completes when it is killed.
+     */
+    CompletableFuture<Void> discard(String id) {
         CompletableFuture<T> launch = byId.remove(id);
-        if (launch != null) {
-            launch.thenAccept(kill);
-        }
+        return launch == null ? CompletableFuture.completedFuture(null) : launch.thenAccept(kill);
     }
 
     /** Ids of the containers whose monitor waits. */
@@ -91,13 +92,10 @@ final class WarmMonitors<T> implements AutoCloseable {
     @Override
     public void close() {
         for (String id : List.copyOf(byId.keySet())) {
-            CompletableFuture<T> launch = byId.remove(id);
-            if (launch != null) {
-                try {
-                    kill.accept(launch.join());
-                } catch (CompletionException e) {
-                    // its spawn failed: nothing runs
-                }
+            try {
+                discard(id).join();
+            } catch (CompletionException e) {
+                // its spawn failed: nothing runs
             }
         }
         expiry.shutdownNow();

@@ -244,6 +244,14 @@ final class DaemonFixture implements AutoCloseable {
         }
     }
 
+    /** The conmon processes of a container (conmon names it with {@code -c <id>}). */
+    static List<ProcessHandle> conmons(String id) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("conmon"))
+                .filter(p -> p.info().commandLine().orElse("").contains("-c " + id + " "))
+                .toList();
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

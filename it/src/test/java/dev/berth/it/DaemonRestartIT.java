@@ -98,9 +98,8 @@ class DaemonRestartIT extends SharedDaemon {
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(id);
     }
 
-    private boolean containerProcessAlive(String id) {
-        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("conmon")
-                && p.info().commandLine().orElse("").contains("-c " + id));
+    private static boolean containerProcessAlive(String id) {
+        return !DaemonFixture.conmons(id).isEmpty();
     }
 
     private static int countTicks(String logs) {

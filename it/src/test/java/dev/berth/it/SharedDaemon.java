@@ -1,5 +1,7 @@
 package dev.berth.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -12,6 +14,8 @@ abstract class SharedDaemon {
     @BeforeAll
     void startSharedDaemon() throws Exception {
         d = new DaemonFixture("crun");
+        Cmd.Result ping = d.docker("version", "--format", "{{.Server.APIVersion}}");
+        assertThat(ping.code()).as("the shared berthd answers before the first test: " + ping).isZero();
     }
 
     @AfterAll

@@ -23,7 +23,7 @@ class WarmConmonIT extends SharedDaemon {
         // the waiting conmon forked the container's monitor and exited: had the start spawned
         // another, it would still wait on its start pipe
         assertThat(waiting.isAlive()).as("the conmon spawned at create").isFalse();
-        assertThat(conmons(id)).as("one monitor for the running container").hasSize(1);
+        assertThat(DaemonFixture.conmons(id)).as("one monitor for the running container").hasSize(1);
         assertThat(d.docker("exec", id, "hostname").stdout().trim()).isEqualTo(id.substring(0, 12));
 
         // a restart is not a first start: it spawns a conmon of its own, and none is left over
@@ -49,7 +49,7 @@ class WarmConmonIT extends SharedDaemon {
         assertThat(d.docker("rename", id, "renamed-before-start").code()).isZero();
         assertThat(awaitConmons(id, 0)).as("it was given the old name").isEmpty();
         assertThat(d.docker("start", id).code()).isZero();
-        List<ProcessHandle> monitors = conmons(id);
+        List<ProcessHandle> monitors = DaemonFixture.conmons(id);
         assertThat(monitors).hasSize(1);
         assertThat(monitors.getFirst().info().commandLine().orElse("")).contains("-n renamed-before-start");
         assertThat(d.docker("rm", "-f", id).code()).isZero();
@@ -76,17 +76,9 @@ class WarmConmonIT extends SharedDaemon {
         return r.stdout().trim();
     }
 
-    /** The conmon processes of a container (conmon names it with {@code -c <id>}). */
-    private static List<ProcessHandle> conmons(String id) {
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().orElse("").endsWith("conmon"))
-                .filter(p -> p.info().commandLine().orElse("").contains("-c " + id + " "))
-                .toList();
-    }
-
     private static Optional<ProcessHandle> awaitConmon(String id) {
         for (int i = 0; i < 100; i++) {
-            List<ProcessHandle> found = conmons(id);
+            List<ProcessHandle> found = DaemonFixture.conmons(id);
             if (!found.isEmpty()) {
                 return Optional.of(found.getFirst());
             }
@@ -97,10 +89,10 @@ class WarmConmonIT extends SharedDaemon {
 
     /** The conmons of a container once there are {@code n} (a monitor exits just after its container). */
     private static List<ProcessHandle> awaitConmons(String id, int n) {
-        List<ProcessHandle> found = conmons(id);
+        List<ProcessHandle> found = DaemonFixture.conmons(id);
         for (int i = 0; i < 100 && found.size() != n; i++) {
             DaemonFixture.sleep(50);
-            found = conmons(id);
+            found = DaemonFixture.conmons(id);
         }
         return found;
     }

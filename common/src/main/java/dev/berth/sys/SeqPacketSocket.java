@@ -16,24 +16,29 @@ import java.util.Arrays;
 
 /**
  * A connected AF_UNIX SOCK_SEQPACKET socket, which the JDK does not offer: conmon's attach socket
- * is one. Each {@link #receive} returns one packet. Reads block: use a platform thread or accept
- * the pinning.
+ * is one. Each {@link #receive} returns one packet.
  */
 public final class SeqPacketSocket implements AutoCloseable {
     private static final MethodHandle SOCKET = Libc.withErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CONNECT = Libc.withErrno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = Libc.withErrno("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND = Libc.withErrno("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = Libc.withErrno("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SHUTDOWN = Libc.plain("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
+    /** Larger than any packet conmon sends (8 KiB of output and the pipe byte). */
+    private static final int RECEIVE_BUFFER = 65536;
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
 
     private final int fd;
     private volatile boolean closed;
+    private MemorySegment receiveBuffer; // the reader's
+    private MemorySegment receiveCapture;
 
     private SeqPacketSocket(int fd) {
         this.fd = fd;
@@ -67,27 +72,61 @@ public final class SeqPacketSocket implements AutoCloseable {
         }
     }
 
-    /** One packet, or null at end of stream. */
-    public byte[] receive() throws IOException {
-        return Blocking.call(this::receiveHere);
-    }
-
-    private byte[] receiveHere() throws IOException {
+    /** Two connected ends (socketpair(2)): a peer in the same process, as tests need. */
+    public static SeqPacketSocket[] pair() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cap = Libc.newCapture(arena);
-            MemorySegment buf = arena.allocate(65536);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            int rc = (int) SOCKETPAIR.invokeExact(cap, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
+            if (rc != 0) {
+                throw new Libc.ErrnoException("socketpair", Libc.errno(cap));
+            }
+            return new SeqPacketSocket[] {new SeqPacketSocket(fds.getAtIndex(JAVA_INT, 0)),
+                new SeqPacketSocket(fds.getAtIndex(JAVA_INT, 1))};
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** {@link #receive} at end of stream. */
+    public static final int END = -1;
+    /** {@link #receive} told not to wait when no packet is queued. */
+    public static final int NONE_READY = -2;
+
+    /**
+     * Receives one packet into {@code dst} (the rest of a longer packet is dropped, as recv does) and
+     * returns its length; {@link #END} at end of stream; with {@code wait} false, {@link #NONE_READY}
+     * when no packet is queued. One reader at a time; it blocks the calling thread, so a reader of
+     * many packets runs on a platform thread (a {@link Blocking} call around the whole loop).
+     */
+    public int receive(byte[] dst, boolean wait) throws IOException {
+        if (receiveBuffer == null) {
+            // one native buffer and errno capture for the socket's life, freed with it by the GC:
+            // close() may run on another thread while a receive is under way
+            Arena arena = Arena.ofAuto();
+            receiveBuffer = arena.allocate(RECEIVE_BUFFER);
+            receiveCapture = Libc.newCapture(arena);
+        }
+        int want = Math.min(dst.length, RECEIVE_BUFFER);
+        try {
             while (true) {
-                long n = (long) RECV.invokeExact(cap, fd, buf, 65536L, 0);
+                long n = (long) RECV.invokeExact(receiveCapture, fd, receiveBuffer, (long) want, wait ? 0 : MSG_DONTWAIT);
                 if (n > 0) {
-                    return buf.asSlice(0, n).toArray(JAVA_BYTE);
+                    MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, dst, 0, (int) n);
+                    return (int) n;
                 }
                 if (n == 0) {
-                    return null;
+                    return END;
                 }
-                int err = Libc.errno(cap);
+                int err = Libc.errno(receiveCapture);
+                if (err == Libc.EAGAIN && !wait) {
+                    return NONE_READY;
+                }
                 if (err != Libc.EINTR) {
                     if (closed) {
-                        return null;
+                        return END;
                     }
                     throw new Libc.ErrnoException("recv", err);
                 }

@@ -1,5 +1,6 @@
 package dev.berth.container;
 
+import dev.berth.sys.Blocking;
 import dev.berth.sys.SeqPacketSocket;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,8 @@ import java.util.Arrays;
 public final class AttachSession implements AutoCloseable {
     private static final int CONMON_STDOUT = 2;
     private static final int CONMON_STDERR = 3;
+    /** conmon sends at most 8 KiB of output per packet, after the pipe byte. */
+    private static final int PACKET_MAX = 8192 + 1;
 
     private final SeqPacketSocket socket;
     private final boolean wantStdout;
@@ -26,19 +29,48 @@ public final class AttachSession implements AutoCloseable {
         this.detachKeys = detachKeys;
     }
 
-    /** Copies output to the sink until conmon closes the socket (the process ended) or the client detached. */
+    /**
+     * Copies output to the sink until conmon closes the socket (the process ended) or the client
+     * detached. The sink is flushed whenever no further packet is queued: a burst of output leaves in
+     * large writes, a lone echo at once. Runs on a platform thread of its own for the session's life
+     * (a virtual thread would hand every packet's blocking receive to another thread).
+     */
     public void pumpOutput(StreamSink sink) throws IOException {
-        byte[] packet;
-        while ((packet = socket.receive()) != null) {
-            if (packet.length < 1) {
+        Blocking.call(() -> {
+            pump(sink);
+            return null;
+        });
+    }
+
+    private void pump(StreamSink sink) throws IOException {
+        byte[] packet = new byte[PACKET_MAX];
+        boolean unflushed = false;
+        while (true) {
+            int n = socket.receive(packet, false);
+            if (n == SeqPacketSocket.NONE_READY) {
+                if (unflushed) {
+                    sink.flush();
+                    unflushed = false;
+                }
+                n = socket.receive(packet, true);
+            }
+            if (n == SeqPacketSocket.END) {
+                break;
+            }
+            if (n < 1) {
                 continue;
             }
             int pipe = packet[0];
             if (pipe == CONMON_STDOUT && wantStdout) {
-                sink.write(StreamSink.STDOUT, packet, 1, packet.length - 1);
+                sink.write(StreamSink.STDOUT, packet, 1, n - 1);
+                unflushed = true;
             } else if (pipe == CONMON_STDERR && wantStderr) {
-                sink.write(StreamSink.STDERR, packet, 1, packet.length - 1);
+                sink.write(StreamSink.STDERR, packet, 1, n - 1);
+                unflushed = true;
             }
+        }
+        if (unflushed) {
+            sink.flush();
         }
     }
 

@@ -107,6 +107,36 @@ public final class HttpClient {
             preconnecting = t;
         }
         t.start();
+        Thread w = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                prewarm();
+            }
+        }, "prewarm");
+        w.setDaemon(true);
+        w.start();
+    }
+
+    /**
+     * Classes whose static initialisation lies on the first request's path but which the connecting
+     * thread reaches late: the OID table the SUN provider's set-up reads (~4 ms), the JFR event
+     * classes that the security and socket code consult (never in an AOT cache: loading the first
+     * opens the runtime image) and {@code sun.nio.ch.Net}, which a socket's close initialises (with
+     * InetAddress). Initialised on a thread of their own while the connecting thread does the rest
+     * (~2-3 ms of a {@code berth ps} here); a class lock makes the two share, never repeat, the work.
+     */
+    private static final String[] FIRST_REQUEST_CLASSES = {"sun.security.util.KnownOIDs",
+        "jdk.internal.event.SecurityProviderServiceEvent", "jdk.internal.event.SocketReadEvent",
+        "jdk.internal.event.SocketWriteEvent", "sun.nio.ch.Net"};
+
+    private static void prewarm() {
+        for (String name : FIRST_REQUEST_CLASSES) {
+            try {
+                Class.forName(name, true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // another JDK: only a head start is lost
+            }
+        }
     }
 
     /** The connection opened by {@link #preconnect}, once, if it is fresh; else null. */

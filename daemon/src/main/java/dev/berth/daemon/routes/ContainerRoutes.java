@@ -3,7 +3,6 @@ package dev.berth.daemon.routes;
 import dev.berth.api.http.Exchange;
 import dev.berth.api.http.Hijacked;
 import dev.berth.api.http.Router;
-import dev.berth.api.http.StdCopy;
 import dev.berth.common.EngineException;
 import dev.berth.common.Json;
 import dev.berth.container.AttachSession;
@@ -243,8 +242,8 @@ public final class ContainerRoutes {
     }
 
     /**
-     * Output frames for a reader that says when to flush (logs): stdcopy-multiplexed without a
-     * tty, raw with one, gathered into large writes.
+     * Output frames for a reader that says when to flush (logs, attach): stdcopy-multiplexed
+     * without a tty, raw with one, gathered into large writes.
      */
     static StreamSink bufferedSink(OutputStream out, boolean tty) {
         java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
@@ -266,20 +265,6 @@ public final class ContainerRoutes {
             @Override
             public void flush() throws IOException {
                 buffered.flush();
-            }
-        };
-    }
-
-    /** Output frames: stdcopy-multiplexed without a tty, raw with one. Each write is flushed. */
-    static StreamSink sink(OutputStream out, boolean tty) {
-        return (stream, data, off, len) -> {
-            synchronized (out) {
-                if (tty) {
-                    out.write(data, off, len);
-                } else {
-                    StdCopy.writeFrame(out, stream, data, off, len);
-                }
-                out.flush();
             }
         };
     }
@@ -322,7 +307,7 @@ public final class ContainerRoutes {
             });
         }
         try {
-            session.pumpOutput(sink(h.out(), tty));
+            session.pumpOutput(bufferedSink(h.out(), tty));
         } catch (IOException e) {
             // client closed the connection
         }

@@ -36,6 +36,7 @@ build: jdk
 	  -Djdk.reflect.useNativeAccessorOnly=true \
 	  -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(CURDIR)/$(DIST)/bin/../lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \
 	  || echo "note: no AOT cache for the CLI (needs JDK 25); it falls back to a CDS archive"
+	@scripts/train-berthd.sh $(DIST)
 	@echo "built $(DIST)"
 
 run: deps jdk build

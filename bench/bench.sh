@@ -197,7 +197,7 @@ start_berthd() {
     BERTHD_PID=$!
     wait_for 60 curl -sf --unix-socket "$T/berth/berth.sock" http://localhost/_ping || die "berthd did not start: $(tail -5 "$T/berth/berthd.log")"
 }
-log "starting berthd (once to write its class-data archive, then for real)"
+log "starting berthd (once, for a distribution without an AOT cache to write its class-data archive; then for real)"
 start_berthd; stop_pid "$BERTHD_PID" 20
 start_berthd; pids+=("$BERTHD_PID")
 

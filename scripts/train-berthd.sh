@@ -20,11 +20,22 @@ if [ -n "$why" ]; then
 fi
 t=$(mktemp -d /tmp/berth-train-XXXXXX)
 pid=""
+# Interrupted or failed: remove the training's containers through berthd, stop it, and unmount
+# whatever is still mounted under the scratch directory before deleting it.
 cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    trap '' INT TERM # a second ^C must not cut the clean-up short
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        ids=$("$dist/bin/berth" ps -aq 2>/dev/null || true)
+        [ -z "$ids" ] || "$dist/bin/berth" rm -f $ids >/dev/null 2>&1 || true
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    { grep -o " $t/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$t"
 }
 trap cleanup EXIT
+trap 'cleanup; rm -f "$out" "$out.config"; exit 130' INT TERM # a half-trained cache is dropped
 export BERTH_HOST=unix://$t/s.sock
 BERTHD_AOT_OUTPUT=$out "$dist/bin/berthd" --data-root "$t/data" --exec-root "$t/run" -H "$BERTH_HOST" \
     --pidfile "$t/pid" >"$t/log" 2>&1 &
@@ -62,7 +73,7 @@ work() {
 }
 if ! work >"$t/work.log" 2>&1; then
     echo "note: berthd's AOT cache not trained (the training work failed: $(tail -3 "$t/work.log" | tr '\n' ' '))"
-    kill -9 "$pid" 2>/dev/null || true
+    cleanup
     rm -f "$out" "$out.config"
     exit 0
 fi

@@ -19,6 +19,11 @@ import java.util.Arrays;
  * is one. Each {@link #receive} returns one packet.
  */
 public final class SeqPacketSocket implements AutoCloseable {
+    /** {@link #receive} at end of stream. */
+    public static final int END = -1;
+    /** {@link #receive} told not to wait when no packet is queued. */
+    public static final int NONE_READY = -2;
+
     private static final MethodHandle SOCKET = Libc.withErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CONNECT = Libc.withErrno("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = Libc.withErrno("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -89,11 +94,6 @@ public final class SeqPacketSocket implements AutoCloseable {
             throw new IOException(t);
         }
     }
-
-    /** {@link #receive} at end of stream. */
-    public static final int END = -1;
-    /** {@link #receive} told not to wait when no packet is queued. */
-    public static final int NONE_READY = -2;
 
     /**
      * Receives one packet into {@code dst} (the rest of a longer packet is dropped, as recv does) and

@@ -61,11 +61,10 @@ public final class AttachSession implements AutoCloseable {
                 continue;
             }
             int pipe = packet[0];
-            if (pipe == CONMON_STDOUT && wantStdout) {
-                sink.write(StreamSink.STDOUT, packet, 1, n - 1);
-                unflushed = true;
-            } else if (pipe == CONMON_STDERR && wantStderr) {
-                sink.write(StreamSink.STDERR, packet, 1, n - 1);
+            int stream = pipe == CONMON_STDOUT && wantStdout ? StreamSink.STDOUT
+                    : pipe == CONMON_STDERR && wantStderr ? StreamSink.STDERR : 0;
+            if (stream != 0) {
+                sink.write(stream, packet, 1, n - 1);
                 unflushed = true;
             }
         }

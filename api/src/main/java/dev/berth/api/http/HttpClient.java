@@ -28,6 +28,18 @@ public final class HttpClient {
     /** A connection opened ahead is used only this soon after: a daemon may close idle ones. */
     private static final long PRECONNECT_FRESH_NANOS = 5_000_000_000L;
 
+    /**
+     * Classes whose static initialisation lies on the first request's path but which the connecting
+     * thread reaches late: the OID table the SUN provider's set-up reads (~4 ms), the JFR event
+     * classes that the security and socket code consult (never in an AOT cache: loading the first
+     * opens the runtime image) and {@code sun.nio.ch.Net}, which a socket's close initialises (with
+     * InetAddress). Initialised on a thread of their own while the connecting thread does the rest
+     * (~2-3 ms of a {@code berth ps} here); a class lock makes the two share, never repeat, the work.
+     */
+    private static final String[] FIRST_REQUEST_CLASSES = {"sun.security.util.KnownOIDs",
+        "jdk.internal.event.SecurityProviderServiceEvent", "jdk.internal.event.SocketReadEvent",
+        "jdk.internal.event.SocketWriteEvent", "sun.nio.ch.Net"};
+
     private final String host; // as given, for messages
     private final SocketAddress address;
     private final String hostHeader;
@@ -116,18 +128,6 @@ public final class HttpClient {
         w.setDaemon(true);
         w.start();
     }
-
-    /**
-     * Classes whose static initialisation lies on the first request's path but which the connecting
-     * thread reaches late: the OID table the SUN provider's set-up reads (~4 ms), the JFR event
-     * classes that the security and socket code consult (never in an AOT cache: loading the first
-     * opens the runtime image) and {@code sun.nio.ch.Net}, which a socket's close initialises (with
-     * InetAddress). Initialised on a thread of their own while the connecting thread does the rest
-     * (~2-3 ms of a {@code berth ps} here); a class lock makes the two share, never repeat, the work.
-     */
-    private static final String[] FIRST_REQUEST_CLASSES = {"sun.security.util.KnownOIDs",
-        "jdk.internal.event.SecurityProviderServiceEvent", "jdk.internal.event.SocketReadEvent",
-        "jdk.internal.event.SocketWriteEvent", "sun.nio.ch.Net"};
 
     private static void prewarm() {
         for (String name : FIRST_REQUEST_CLASSES) {

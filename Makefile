@@ -30,8 +30,12 @@ build: jdk
 	@install -m 0755 scripts/berth $(DIST)/bin/berth
 	@install -m 0755 scripts/berthd $(DIST)/bin/berthd
 	@install -m 0755 scripts/busybox-image.sh $(DIST)/bin/busybox-image.sh
-	@# the CLI's AOT cache, trained on canned daemon replies; flags and class path as scripts/berth passes them
-	@$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+	@# the CLI's own runtime: java.base and the entropy provider that spares each call the SUN provider (ADR 0014)
+	@scripts/cli-runtime.sh $(DIST) cli-runtime/target/berth-cli-runtime-*.jar \
+	  || echo "note: no linked runtime for the CLI (jlink failed); it runs on $(JAVA_HOME)"
+	@# the CLI's AOT cache, trained on canned daemon replies; java, flags and class path as scripts/berth passes them
+	@java=$(DIST)/runtime/bin/java; [ -x $$java ] || java=$(JAVA_HOME)/bin/java; \
+	$$java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
 	  -Xss512k -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining \
 	  -Djdk.reflect.useNativeAccessorOnly=true \
 	  -XX:AOTCacheOutput=$(DIST)/lib/berth.aot -cp "$(CURDIR)/$(DIST)/bin/../lib/cli/*" dev.berth.cli.AotTraining >/dev/null 2>&1 \

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class BerthCliIT extends SharedDaemon {
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    private static final Path SOURCES = Path.of(System.getProperty("berth.root", "..")).toAbsolutePath();
 
     private List<String> berthCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
@@ -169,7 +170,7 @@ class BerthCliIT extends SharedDaemon {
     @Test
     void imagesImportTagInspectRmi() throws Exception {
         Path tar = d.root.resolve("rootfs.tar");
-        Cmd.Result make = Cmd.run(List.of("bash", Path.of(System.getProperty("berth.root", "..")).resolve("scripts/busybox-image.sh")
+        Cmd.Result make = Cmd.run(List.of("bash", SOURCES.resolve("scripts/busybox-image.sh")
                 .toAbsolutePath().toString(), tar.toString()));
         assertThat(make.code()).as(make.toString()).isZero();
         Cmd.Result imp = berth("import", "--change", "CMD [\"echo\", \"imported\"]", "--change", "ENV K=v", tar.toString(), "mine:1");
@@ -206,15 +207,20 @@ class BerthCliIT extends SharedDaemon {
         assertThat(info.stdout().trim()).isEqualTo("overlay2 crun");
     }
 
+    /** A distribution's layout under the test's root, with the launcher from scripts/ and an empty lib/cli. */
+    private Path distWithLauncher(String name) throws java.io.IOException {
+        Path dist = d.root.resolve(name);
+        Files.createDirectories(dist.resolve("bin"));
+        Files.createDirectories(dist.resolve("lib/cli"));
+        Files.copy(SOURCES.resolve("scripts/berth"), dist.resolve("bin/berth"));
+        dist.resolve("bin/berth").toFile().setExecutable(true);
+        return dist;
+    }
+
     /** The shipped launcher: whatever the JVM has to say about its archives never lands on stdout. */
     @Test
     void launcherKeepsJvmNoticesOffStdout() throws Exception {
-        Path dist = d.root.resolve("dist");
-        Files.createDirectories(dist.resolve("bin"));
-        Files.createDirectories(dist.resolve("lib/cli"));
-        Path root = Path.of(System.getProperty("berth.root", "..")).toAbsolutePath();
-        Files.copy(root.resolve("scripts/berth"), dist.resolve("bin/berth"));
-        dist.resolve("bin/berth").toFile().setExecutable(true);
+        Path dist = distWithLauncher("dist");
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path jar = Path.of(entry);
             if (entry.endsWith(".jar") && Files.isRegularFile(jar)) {
@@ -235,6 +241,48 @@ class BerthCliIT extends SharedDaemon {
         assertThat(linked.stdout()).isEqualTo("berth version 0.1.0\n");
         Cmd.Result onPath = Cmd.run(List.of("env", "PATH=" + elsewhere + ":/usr/bin:/bin", "berth", "--version"));
         assertThat(onPath.stdout()).as(onPath.toString()).isEqualTo("berth version 0.1.0\n");
+    }
+
+    /**
+     * make build's runtime for the CLI (scripts/cli-runtime.sh, ADR 0014): linked from this JDK, the
+     * launcher runs on it, and the CLI talks to berthd through it, the first unix socket's SecureRandom
+     * coming from the entropy provider (the script refuses a runtime where it does not).
+     */
+    @Test
+    void launcherRunsTheCliOnItsLinkedRuntime() throws Exception {
+        Path dist = distWithLauncher("linked");
+        Path entropy = null;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (name.startsWith("berth-cli-runtime-")) {
+                entropy = Path.of(entry);
+            } else if (name.endsWith(".jar") && (name.startsWith("berth-cli-") || name.startsWith("berth-api-")
+                    || name.startsWith("berth-common-"))) {
+                Files.createSymbolicLink(dist.resolve("lib/cli").resolve(name), Path.of(entry));
+            }
+        }
+        assertThat(entropy).as("berth-cli-runtime on the test class path").isNotNull();
+        try (var jars = Files.list(dist.resolve("lib/cli"))) {
+            assertThat(jars).hasSize(3);
+        }
+
+        Cmd.Result link = Cmd.run(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
+                SOURCES.resolve("scripts/cli-runtime.sh").toString(), dist.toString(), entropy.toString()));
+        assertThat(link.code()).as(link.toString()).isZero();
+        assertThat(link.stdout()).contains("linked the CLI's runtime (java.base,dev.berth.entropy;");
+        assertThat(dist.resolve("runtime/bin/java")).isExecutable();
+        assertThat(dist.resolve("runtime.tmp")).doesNotExist();
+        assertThat(Files.readString(dist.resolve("runtime/conf/security/java.security")))
+                .contains("\nsecurity.provider.1=BerthURandom\nsecurity.provider.2=SUN\n").doesNotContain("\n#");
+
+        String berth = dist.resolve("bin/berth").toString();
+        Cmd.Result hello = Cmd.run(List.of("env", "JDK_JAVA_OPTIONS=-XshowSettings:properties", berth, "-H", d.host,
+                "run", "--rm", "busybox", "echo", "hello from the linked runtime"));
+        assertThat(hello.code()).as(hello.toString()).isZero();
+        assertThat(hello.stdout()).isEqualTo("hello from the linked runtime\n");
+        assertThat(hello.stderr()).contains("java.home = " + dist.resolve("runtime"));
+        Cmd.Result ps = Cmd.run(List.of(berth, "-H", d.host, "ps", "-a", "--format", "{{.Names}}"));
+        assertThat(ps.code()).as(ps.toString()).isZero();
     }
 
     /** {@code run -it}, typing into it through tmux, ctrl-p ctrl-q to detach, attach again, exit. */

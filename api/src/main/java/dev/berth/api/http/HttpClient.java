@@ -30,13 +30,17 @@ public final class HttpClient {
 
     /**
      * Classes whose static initialisation lies on the first request's path but which the connecting
-     * thread reaches late: the OID table the SUN provider's set-up reads (~4 ms), the JFR event
-     * classes that the security and socket code consult (never in an AOT cache: loading the first
-     * opens the runtime image) and {@code sun.nio.ch.Net}, which a socket's close initialises (with
-     * InetAddress). Initialised on a thread of their own while the connecting thread does the rest
-     * (~2-3 ms of a {@code berth ps} here); a class lock makes the two share, never repeat, the work.
+     * thread reaches late: the OID table the SUN provider's set-up reads (~4 ms; skipped on the CLI's
+     * own runtime, whose first provider is not SUN), the JFR event classes that the security and
+     * socket code consult (never in an AOT cache: loading the first opens the runtime image) and
+     * {@code sun.nio.ch.Net}, which a socket's close initialises (with InetAddress). Initialised on a
+     * thread of their own while the connecting thread does the rest (~2-3 ms of a {@code berth ps} on
+     * the JDK's runtime, within the noise on the CLI's); a class lock makes the two share, never
+     * repeat, the work.
      */
-    private static final String[] FIRST_REQUEST_CLASSES = {"sun.security.util.KnownOIDs",
+    private static final String SUN_PROVIDER_OIDS = "sun.security.util.KnownOIDs";
+    private static final String ENTROPY_MODULE = "dev.berth.entropy";
+    private static final String[] FIRST_REQUEST_CLASSES = {SUN_PROVIDER_OIDS,
         "jdk.internal.event.SecurityProviderServiceEvent", "jdk.internal.event.SocketReadEvent",
         "jdk.internal.event.SocketWriteEvent", "sun.nio.ch.Net"};
 
@@ -88,7 +92,7 @@ public final class HttpClient {
 
     /**
      * Starts connecting on a thread of its own, so that the JDK's first-socket set-up (for a unix
-     * socket: SecureRandom and the security providers, ~5 ms) runs while the caller parses its
+     * socket: SecureRandom and the security providers) runs while the caller parses its
      * flags and builds its request; the next request takes the connection. A failure is silent:
      * that request connects again and reports it. Once per client; unix sockets only.
      */
@@ -130,7 +134,13 @@ public final class HttpClient {
     }
 
     private static void prewarm() {
+        // on the CLI's linked runtime (ADR 0014) the socket's SecureRandom does not come from SUN:
+        // the OID table would be ~4 ms of CPU for nothing, taken from the threads that do the work
+        boolean sunOnPath = ModuleLayer.boot().findModule(ENTROPY_MODULE).isEmpty();
         for (String name : FIRST_REQUEST_CLASSES) {
+            if (name.equals(SUN_PROVIDER_OIDS) && !sunOnPath) {
+                continue;
+            }
             try {
                 Class.forName(name, true, null);
             } catch (ClassNotFoundException | LinkageError e) {

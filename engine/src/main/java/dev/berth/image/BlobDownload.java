@@ -79,6 +79,8 @@ final class BlobDownload extends InputStream {
     }
 
     private long replayLength = -1;
+    /** Set by {@link #drainVerified}: the end of the blob verifies it and leaves storing it to this. */
+    private Verified verified;
 
     @Override
     public int read() throws IOException {
@@ -179,6 +181,10 @@ final class BlobDownload extends InputStream {
         if ((size >= 0 && position != size) || !actual.equals(digest)) {
             throw fail("filesystem layer verification failed for digest %s", digest);
         }
+        if (verified != null) {
+            done = true; // the Verified handed out by drainVerified stores it
+            return;
+        }
         file.force(true);
         file.close();
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -204,6 +210,73 @@ final class BlobDownload extends InputStream {
         }
     }
 
+    /**
+     * Reads the whole blob and checks it, but leaves it in its partial file: the returned
+     * {@link Verified} makes it durable (the fsync runs on a thread of its own from here on) and moves
+     * it into the content store when told. A 30 MB blob's fsync takes 50-90 ms here; the caller
+     * unpacks the blob from {@link Verified#path} meanwhile, instead of after it.
+     */
+    Verified drainVerified() throws IOException {
+        verified = new Verified();
+        drain();
+        verified.syncing = Thread.ofPlatform().daemon().name("blob-sync-" + digest.hex().substring(0, 12))
+                .start(verified::sync);
+        return verified;
+    }
+
+    /** A blob whose digest and size matched, on its way from its partial file into the content store. */
+    final class Verified {
+        private Thread syncing;
+        private IOException syncFailure; // set by syncing, read after join
+        private boolean committed;
+
+        /** Where its bytes are until {@link #commit}: readable, complete, checked. */
+        Path path() {
+            return partial;
+        }
+
+        private void sync() {
+            try {
+                file.force(true);
+            } catch (IOException e) {
+                syncFailure = e;
+            }
+        }
+
+        /**
+         * Waits for the fsync, then moves the file into the content store (and syncs its
+         * directory): only then does the blob exist there. Once; a failed fsync throws and keeps
+         * the partial file, as an interrupted download does.
+         */
+        void commit() throws IOException {
+            if (committed) {
+                return;
+            }
+            committed = true;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    syncing.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // an fsync is short: finish it rather than leave the file half-made
+                }
+            }
+            try {
+                file.close();
+                if (syncFailure != null) {
+                    throw syncFailure;
+                }
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.syncDirectory(target.getParent());
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
     /** Reads what the unpacker left (tar padding, trailing bytes) so that the digest covers everything. */
     void drain() throws IOException {
         byte[] buf = new byte[65536];
@@ -212,14 +285,14 @@ final class BlobDownload extends InputStream {
         }
     }
 
-    /** Keeps the partial file for a later resume. */
+    /** Keeps the partial file for a later resume (a {@link Verified} blob is its commit's to close). */
     @Override
     public void close() throws IOException {
         closeNet();
         if (replay != null) {
             replay.close();
         }
-        if (file.isOpen()) {
+        if (file.isOpen() && !(verified != null && done)) {
             file.force(false);
             file.close();
         }

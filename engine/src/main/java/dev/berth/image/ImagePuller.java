@@ -340,11 +340,12 @@ final class ImagePuller {
                     progress.status(id, "Waiting");
                     downloads.acquire();
                 }
+                BlobDownload.Verified verified = null;
                 try (BlobDownload dl = new BlobDownload(client, digest, d.size(), partialDir, content.path(digest),
                         config.maxDownloadAttempts(), throttled(id, d.size(), progress),
                         (attempt, delay, cause) -> progress.status(id, "Retrying in " + delay + " second" + (delay == 1 ? "" : "s")))) {
                     if (whole) {
-                        dl.drain(); // verified and moved into the content store
+                        verified = dl.drainVerified(); // checked; being made durable from now on
                     } else {
                         staged = unpackWhileDownloading(dl);
                     }
@@ -353,8 +354,8 @@ final class ImagePuller {
                 }
                 progress.status(id, "Verifying Checksum");
                 progress.status(id, "Download complete");
-                if (staged == null) {
-                    staged = stageBlob(content.path(digest), new ThrottledProgress(id, "Extracting", d.size(), Progress.NONE));
+                if (verified != null) {
+                    staged = stageWhileStoring(verified, new ThrottledProgress(id, "Extracting", d.size(), Progress.NONE));
                 }
                 // Extracted by now (as the blob arrived, or since); Docker's clients still expect
                 // the step between "Download complete" and "Pull complete".
@@ -373,6 +374,31 @@ final class ImagePuller {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Unpacks a verified blob while its fsync runs, then puts it in the content store: the blob is
+     * there before anything records the layer, as when it was stored first (ADR 0005 addendum).
+     */
+    private LayerStore.Staged stageWhileStoring(BlobDownload.Verified blob, ThrottledProgress extracting) throws IOException {
+        LayerStore.Staged staged;
+        try {
+            staged = stageBlob(blob.path(), extracting);
+        } catch (IOException | RuntimeException e) {
+            try {
+                blob.commit(); // a verified blob is kept, as before, whatever its tar holds
+            } catch (IOException | RuntimeException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+        try {
+            blob.commit();
+        } catch (IOException | RuntimeException e) {
+            images.layers().discard(staged);
+            throw e;
+        }
+        return staged;
     }
 
     /** Unpacks a blob of the content store: inflated whole where it can be, else streamed. */

@@ -442,8 +442,8 @@ public final class ContainerService implements AutoCloseable {
         String id = c.id();
         return new ConmonArgs(conmon, id, id.substring(0, 12), runtime, paths.dir(id),
                 paths.dir(id).resolve("pidfile"), paths.dir(id).resolve("conmon.pid"), c.name(), paths.exitDir(),
-                paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), c.tty(), c.openStdin(),
-                leaveStdinOpen(c), Optional.empty(), false);
+                paths.socketDir(), Optional.of(paths.log(id)), logSizeMax(c), !c.autoRemove(), c.tty(), c.openStdin(),
+                leaveStdinOpen(c), Optional.empty(), false); // an auto-remove container's log goes with it: no fsync
     }
 
     /** The /etc files, the mounted rootfs and config.json: what the runtime's create reads. */

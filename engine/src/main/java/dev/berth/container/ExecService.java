@@ -110,7 +110,7 @@ public final class ExecService {
             boolean stdin = attach && e.config.path("AttachStdin").asBoolean(false);
             ConmonArgs args = new ConmonArgs(containers.conmonBinary(), c.id(), e.id.substring(0, 12),
                     containers.runtimeOf(c), dir, dir.resolve("pidfile"), dir.resolve("conmon.pid"), c.name(), dir,
-                    paths.socketDir(), Optional.empty(), -1, e.tty(), stdin, false, Optional.of(processJson), attach);
+                    paths.socketDir(), Optional.empty(), -1, true, e.tty(), stdin, false, Optional.of(processJson), attach);
             Conmon.Session session = Conmon.spawn(args, java.util.Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")), true);
             AttachSession stdio = null;
             if (attach) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The typed argument list of one conmon invocation (conmon 2.1, API version 1). {@link #argv}
- * is the only place that knows conmon's flag spelling.
+ * is the only place that knows conmon's flag spelling. {@code syncLogAtExit}: whether conmon fsyncs
+ * the log when the process ends, before it reports the exit (it writes the exit file after).
  */
 public record ConmonArgs(
         Path conmon,
@@ -22,6 +23,7 @@ public record ConmonArgs(
         Path socketDir,
         Optional<Path> logPath,
         long logSizeMax,
+        boolean syncLogAtExit,
         boolean terminal,
         boolean stdin,
         boolean leaveStdinOpen,
@@ -40,6 +42,10 @@ public record ConmonArgs(
         a.add(logPath.map(p -> "k8s-file:" + p).orElse("none"));
         if (logSizeMax > 0) {
             a.addAll(List.of("--log-size-max", Long.toString(logSizeMax)));
+        }
+        if (!syncLogAtExit) {
+            // conmon fsyncs the log before it writes the exit file, so the exit waits for the disk
+            a.add("--no-sync-log");
         }
         a.addAll(List.of("--log-level", "warning"));
         for (String g : runtime.globalArgs()) {

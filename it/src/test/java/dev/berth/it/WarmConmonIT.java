@@ -68,6 +68,31 @@ class WarmConmonIT extends SharedDaemon {
         assertThat(d.docker("rm", id).code()).isZero();
     }
 
+    /**
+     * conmon fsyncs a container's log before it writes the exit file: an auto-remove container's
+     * log goes with it, so its conmon is told not to (the exit is reported without waiting for the
+     * disk); any other keeps its synced log.
+     */
+    @Test
+    void onlyContainersThatKeepTheirLogHaveItSyncedAtExit() {
+        Cmd.Result kept = d.docker("run", "-d", "--network", "none", "busybox", "sleep", "60");
+        Cmd.Result removed = d.docker("run", "-d", "--rm", "--network", "none", "busybox", "sleep", "60");
+        assertThat(kept.code()).as(kept.toString()).isZero();
+        assertThat(removed.code()).as(removed.toString()).isZero();
+        String keptId = kept.stdout().trim();
+        String removedId = removed.stdout().trim();
+        try {
+            assertThat(awaitConmons(keptId, 1)).singleElement()
+                    .satisfies(p -> assertThat(p.info().commandLine().orElse("")).contains("-l k8s-file:").doesNotContain("--no-sync-log"));
+            assertThat(awaitConmons(removedId, 1)).singleElement()
+                    .satisfies(p -> assertThat(p.info().commandLine().orElse("")).contains("-l k8s-file:").contains("--no-sync-log"));
+            Cmd.Result logs = d.docker("logs", removedId);
+            assertThat(logs.code()).as(logs.toString()).isZero(); // still readable while it runs
+        } finally {
+            assertThat(d.docker("rm", "-f", keptId, removedId).code()).isZero();
+        }
+    }
+
     private String created(String... command) {
         List<String> args = new ArrayList<>(List.of("create", "--network", "none"));
         args.addAll(List.of(command));

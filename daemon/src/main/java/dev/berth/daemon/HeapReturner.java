@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * collections promote what is still referenced at that moment, the old generation fills with it,
  * the heap grows (8 → 57 MiB committed after three 200 MiB load/save rounds here) and only a full
  * collection, which idle berthd never has, would shrink it. RSS stayed at ~130 MiB instead of the
- * ~80 of a fresh daemon. So: every few seconds, if nothing was allocated since the last look (no
+ * ~80 of a fresh daemon. So: every two seconds, if nothing was allocated since the last look (no
  * collection ran, the used heap barely moved) and the heap is well above its size after the last
  * full collection, collect once ({@code -XX:-ShrinkHeapInSteps} in the launcher lets one collection
  * shrink it to the live set plus {@code MaxHeapFreeRatio}).
@@ -19,6 +19,12 @@ import java.util.concurrent.TimeUnit;
 final class HeapReturner implements AutoCloseable {
     /** How much the heap must have grown past its last trimmed size to be worth a full collection. */
     static final long SLACK_BYTES = 16L << 20;
+    /**
+     * How often it looks: the heap comes back one to two periods after the last request. With 5 s it
+     * stayed grown for 6-9 s after three save/load rounds here; the JVM wakes every 2 s anyway to
+     * trim the C heap ({@code TrimNativeHeapInterval} in the launcher).
+     */
+    static final long PERIOD_MILLIS = 2_000;
     /** How much allocation between two looks still counts as quiet (timers, the exit watcher). */
     static final long QUIET_BYTES = 1L << 20;
 

@@ -85,7 +85,7 @@ public final class Berthd implements AutoCloseable {
         }
         Files.createDirectories(config.pidFile().getParent());
         Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
-        heapReturner.start(HeapReturner.PERIOD_MILLIS);
+        heapReturner.start();
     }
 
     @Override

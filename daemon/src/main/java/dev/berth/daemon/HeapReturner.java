@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
  * collections promote what is still referenced at that moment, the old generation fills with it,
  * the heap grows (8 → 57 MiB committed after three 200 MiB load/save rounds here) and only a full
  * collection, which idle berthd never has, would shrink it. RSS stayed at ~130 MiB instead of the
- * ~80 of a fresh daemon. So: every two seconds, if nothing was allocated since the last look (no
- * collection ran, the used heap barely moved) and the heap is well above its size after the last
- * full collection, collect once ({@code -XX:-ShrinkHeapInSteps} in the launcher lets one collection
- * shrink it to the live set plus {@code MaxHeapFreeRatio}).
+ * ~80 of a fresh daemon. So: at every look ({@link #PERIOD_MILLIS}), if nothing was allocated
+ * since the last one (no collection ran, the used heap barely moved) and the heap is well above its
+ * size after the last full collection, collect once ({@code -XX:-ShrinkHeapInSteps} in the
+ * launcher lets one collection shrink it to the live set plus {@code MaxHeapFreeRatio}).
  */
 final class HeapReturner implements AutoCloseable {
     /** How much the heap must have grown past its last trimmed size to be worth a full collection. */
@@ -24,7 +24,7 @@ final class HeapReturner implements AutoCloseable {
      * stayed grown for 6-9 s after three save/load rounds here; the JVM wakes every 2 s anyway to
      * trim the C heap ({@code TrimNativeHeapInterval} in the launcher).
      */
-    static final long PERIOD_MILLIS = 2_000;
+    private static final long PERIOD_MILLIS = 2_000;
     /** How much allocation between two looks still counts as quiet (timers, the exit watcher). */
     static final long QUIET_BYTES = 1L << 20;
 
@@ -38,8 +38,8 @@ final class HeapReturner implements AutoCloseable {
     private long lastUsed = used();
     private WeakReference<Object> collectionSentinel = new WeakReference<>(new Object());
 
-    void start(long periodMillis) {
-        timer.scheduleWithFixedDelay(this::look, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    void start() {
+        timer.scheduleWithFixedDelay(this::look, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void look() {

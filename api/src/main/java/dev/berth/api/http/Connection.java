@@ -5,12 +5,16 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /** One accepted connection: reads requests in turn (keep-alive) until close, error or hijack. */
 final class Connection implements Runnable {
+    /** The socket send buffer a streamed response asks for: see {@link #streaming()}. */
+    static final int STREAM_SEND_BUFFER = 1 << 20;
+
     private final SocketChannel ch;
     private final Router router;
     private final Runnable onClose;
@@ -32,6 +36,25 @@ final class Connection implements Runnable {
 
     OutputStream out() {
         return out;
+    }
+
+    /**
+     * Readies the socket for a streamed response (an image archive, a container's logs: up to
+     * hundreds of MiB): a send buffer of {@value #STREAM_SEND_BUFFER} bytes instead of the kernel's
+     * default (net.core.wmem_default, ~208 KiB), so that this writer runs that far ahead of its
+     * reader before it parks, and the two wake each other several times less often (ADR 0001
+     * addendum: a 200 MiB {@code GET /images/get} to curl in ~300 ms instead of ~420 ms). The kernel
+     * caps the size at net.core.wmem_max and takes memory only for bytes queued. Best effort: a
+     * refusal leaves the default.
+     */
+    void streaming() {
+        try {
+            if (ch.getOption(StandardSocketOptions.SO_SNDBUF) < STREAM_SEND_BUFFER) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, STREAM_SEND_BUFFER);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // the default buffer only costs speed
+        }
     }
 
     Hijacked hijacked() {

@@ -255,6 +255,7 @@ final class ServerExchange implements Exchange {
             return OutputStream.nullOutputStream();
         }
         state = State.STREAMING;
+        conn.streaming();
         stream = new ChunkedOutputStream(conn.out(), 8192);
         return stream;
     }

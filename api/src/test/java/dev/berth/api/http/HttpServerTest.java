@@ -2,6 +2,7 @@ package dev.berth.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.common.EngineException;
 import java.io.ByteArrayInputStream;
@@ -38,6 +39,8 @@ class HttpServerTest {
     private HttpClient client;
     private final Router router = new Router();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch wroteAhead = new CountDownLatch(1);
+    private static final int AHEAD = 768 << 10;
 
     @BeforeEach
     void start() {
@@ -68,6 +71,15 @@ class HttpServerTest {
                     out.flush();
                     release.await();
                     out.write("{\"n\":2}\n".getBytes(StandardCharsets.UTF_8));
+                    out.close();
+                })
+                .get("/stream-ahead", ex -> {
+                    OutputStream out = ex.respondStream(200, "application/octet-stream");
+                    byte[] piece = new byte[64 << 10];
+                    for (int n = 0; n < AHEAD; n += piece.length) {
+                        out.write(piece);
+                    }
+                    wroteAhead.countDown();
                     out.close();
                 })
                 .get("/stream-fails", ex -> {
@@ -294,6 +306,19 @@ class HttpServerTest {
             assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}\n");
             release.countDown();
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":2}\n");
+        }
+    }
+
+    @Test
+    void streamedResponseRunsAheadOfItsReaderByItsSendBuffer() throws Exception {
+        // one read from offset 0: the kernel answers a sysctl integer read from offset 1 with EOF,
+        // and Files.readString of a file stat calls empty reads a single byte first
+        long wmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/wmem_max")).getFirst().trim());
+        assumeTrue(wmemMax >= Connection.STREAM_SEND_BUFFER, "this kernel caps socket send buffers below 1 MiB");
+        try (ClientResponse r = client.get("/stream-ahead")) {
+            // with the kernel's default send buffer (~208 KiB) the handler would block until the body is read
+            assertThat(wroteAhead.await(20, TimeUnit.SECONDS)).as("768 KiB written before the client reads any").isTrue();
+            assertThat(r.body().readAllBytes()).hasSize(AHEAD);
         }
     }
 

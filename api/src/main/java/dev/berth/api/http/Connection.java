@@ -49,6 +49,7 @@ final class Connection implements Runnable {
      */
     void streaming() {
         try {
+            // never lowered: a host may default to more, and a kept-alive connection has it already
             if (ch.getOption(StandardSocketOptions.SO_SNDBUF) < STREAM_SEND_BUFFER) {
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, STREAM_SEND_BUFFER);
             }

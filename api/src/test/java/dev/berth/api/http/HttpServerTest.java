@@ -311,8 +311,8 @@ class HttpServerTest {
 
     @Test
     void streamedResponseRunsAheadOfItsReaderByItsSendBuffer() throws Exception {
-        // one read from offset 0: the kernel answers a sysctl integer read from offset 1 with EOF,
-        // and Files.readString of a file stat calls empty reads a single byte first
+        // read in one piece: Files.readString reads a file whose size is 0 (as stat says of /proc)
+        // one byte first, and the kernel answers the next read of a sysctl integer with EOF
         long wmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/wmem_max")).getFirst().trim());
         assumeTrue(wmemMax >= Connection.STREAM_SEND_BUFFER, "this kernel caps socket send buffers below 1 MiB");
         try (ClientResponse r = client.get("/stream-ahead")) {

@@ -23,8 +23,16 @@ public final class Functions {
         return Printf.quote(s);
     }
 
-    /** Docker's basic functions and Go's builtins. */
+    /** Docker's basic functions and Go's builtins: one shared, unmodifiable map (a table renders it once per row). */
     public static Map<String, Fn> standard() {
+        return Standard.FUNCTIONS;
+    }
+
+    private static final class Standard {
+        static final Map<String, Fn> FUNCTIONS = Map.copyOf(build());
+    }
+
+    private static Map<String, Fn> build() {
         Map<String, Fn> f = new HashMap<>();
         f.put("json", a -> GoValues.json(arg(a, 0, 1, "json")));
         f.put("split", a -> {
@@ -87,7 +95,7 @@ public final class Functions {
      * returns its first argument unchanged so the header name shows through.
      */
     public static Map<String, Fn> header() {
-        Map<String, Fn> f = standard();
+        Map<String, Fn> f = new HashMap<>(standard());
         for (String name : List.of("json", "split", "join", "title", "lower", "upper", "pad", "truncate")) {
             f.put(name, a -> a.isEmpty() ? "" : a.get(0));
         }

@@ -142,21 +142,21 @@ public final class Template {
             Arg first = c.args().getFirst();
             List<Arg> rest = c.args().subList(1, c.args().size());
             if (first instanceof Node.Field f) {
-                return chain(dot, f.pos(), describe(f), f.names(), rest, piped, fin, dot);
+                return chain(dot, f.pos(), f, f.names(), rest, piped, fin, dot);
             } else if (first instanceof Node.Variable v) {
                 Object base = variable(v);
                 if (v.names().isEmpty()) {
                     noArgs(first, rest, piped);
                     return base;
                 }
-                return chain(base, v.pos(), describe(v), v.names(), rest, piped, fin, dot);
+                return chain(base, v.pos(), v, v.names(), rest, piped, fin, dot);
             } else if (first instanceof Node.Chain ch) {
                 Object base = pipeline(dot, ch.pipe());
                 if (ch.names().isEmpty()) {
                     noArgs(first, rest, piped);
                     return base;
                 }
-                return chain(base, ch.pos(), describe(ch), ch.names(), rest, piped, fin, dot);
+                return chain(base, ch.pos(), ch, ch.names(), rest, piped, fin, dot);
             } else if (first instanceof Node.Identifier id) {
                 Functions.Fn fn = funcs.get(id.name());
                 if (fn == null) throw parseLikeError(id.pos(), "function \"" + id.name() + "\" not defined");
@@ -168,7 +168,7 @@ public final class Template {
                 } catch (TemplateException e) {
                     String msg = e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong")
                             ? e.getMessage() : "error calling " + id.name() + ": " + e.getMessage();
-                    throw error(c.pos(), describe(c), msg);
+                    throw error(c.pos(), c, msg);
                 }
             } else {
                 noArgs(first, rest, piped);
@@ -178,7 +178,7 @@ public final class Template {
 
         private void noArgs(Arg first, List<Arg> rest, boolean piped) {
             if (!rest.isEmpty() || piped) {
-                throw error(first.pos(), describe(first), "can't give argument to non-function " + describe(first));
+                throw error(first.pos(), first, "can't give argument to non-function " + describe(first));
             }
         }
 
@@ -187,14 +187,14 @@ public final class Template {
             if (a instanceof Node.Dot) return dot;
             if (a instanceof Node.Nil) return null;
             if (a instanceof Node.Literal l) return l.value();
-            if (a instanceof Node.Field f) return chain(dot, f.pos(), describe(f), f.names(), List.of(), false, null, dot);
+            if (a instanceof Node.Field f) return chain(dot, f.pos(), f, f.names(), List.of(), false, null, dot);
             if (a instanceof Node.Variable v) {
                 return v.names().isEmpty() ? variable(v)
-                        : chain(variable(v), v.pos(), describe(v), v.names(), List.of(), false, null, dot);
+                        : chain(variable(v), v.pos(), v, v.names(), List.of(), false, null, dot);
             }
             if (a instanceof Node.Chain ch) {
                 Object base = pipeline(dot, ch.pipe());
-                return ch.names().isEmpty() ? base : chain(base, ch.pos(), describe(ch), ch.names(), List.of(), false, null, dot);
+                return ch.names().isEmpty() ? base : chain(base, ch.pos(), ch, ch.names(), List.of(), false, null, dot);
             }
             if (a instanceof Node.Identifier id) {
                 Functions.Fn fn = funcs.get(id.name());
@@ -212,7 +212,7 @@ public final class Template {
         }
 
         /** Walks {@code .A.B.C}; arguments (and the piped value) go to the last name. */
-        private Object chain(Object recv, int pos, String ctx, List<String> names, List<Arg> args, boolean piped, Object fin, Object dot) {
+        private Object chain(Object recv, int pos, Arg ctx, List<String> names, List<Arg> args, boolean piped, Object fin, Object dot) {
             for (int i = 0; i < names.size(); i++) {
                 boolean last = i == names.size() - 1;
                 List<Object> a = new ArrayList<>();
@@ -225,7 +225,7 @@ public final class Template {
             return recv;
         }
 
-        private Object field(Object recv, String name, List<Object> args, int pos, String ctx) {
+        private Object field(Object recv, String name, List<Object> args, int pos, Arg ctx) {
             Object r = GoValues.unwrap(recv);
             if (r == null || r == GoValues.NO_VALUE) {
                 throw error(pos, ctx, "nil pointer evaluating interface {}." + name);
@@ -282,7 +282,12 @@ public final class Template {
             return true;
         }
 
-        private TemplateException error(int pos, String ctx, String msg) {
+        /**
+         * @param ctx what was being evaluated: an {@link Arg}, a {@link Command} or its text. Nodes are
+         *     described only here, when an error needs their text, not at every evaluation.
+         */
+        private TemplateException error(int pos, Object ctx, String msg) {
+            String where = ctx instanceof Arg a ? describe(a) : ctx instanceof Command c ? describe(c) : String.valueOf(ctx);
             int line = 1, lineStart = 0;
             for (int i = 0; i < pos && i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
@@ -291,7 +296,7 @@ public final class Template {
                 }
             }
             int col = line == 1 ? pos : pos - lineStart;
-            return new TemplateException("template: :" + line + ":" + col + ": executing \"\" at <" + ctx + ">: " + msg);
+            return new TemplateException("template: :" + line + ":" + col + ": executing \"\" at <" + where + ">: " + msg);
         }
 
         private TemplateException parseLikeError(int pos, String msg) {

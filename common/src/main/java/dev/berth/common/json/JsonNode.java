@@ -24,11 +24,12 @@ public abstract sealed class JsonNode implements Iterable<JsonNode>
 
     /** Parses one JSON document. */
     public static JsonNode parse(String json) {
-        return new JsonReader(json).document();
+        return parse(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Parses one JSON document from its UTF-8 bytes (what the daemon sent: no String made of it first). */
     public static JsonNode parse(byte[] json) {
-        return parse(new String(json, StandardCharsets.UTF_8));
+        return new JsonReader(json).document();
     }
 
     public static JsonNode text(String s) {

@@ -1,41 +1,49 @@
 package dev.berth.common.json;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
-/** A strict recursive-descent JSON parser (RFC 8259) into {@link JsonNode}s. */
+/**
+ * A strict recursive-descent JSON parser (RFC 8259) into {@link JsonNode}s, over the UTF-8 bytes.
+ *
+ * <p>It runs in a CLI call that ends before the JIT compiles it: interpreted, every bytecode per input
+ * byte counts. So it reads a {@code byte[]} (one {@code baload} per byte, where {@code String.charAt}
+ * is a chain of calls), keeps the position in a local inside its loops, and makes a string with one
+ * copy: Latin-1 straight from the bytes when the scan saw only ASCII, UTF-8 decoding otherwise. A
+ * 12 KB {@code /containers/json} of 30 containers parsed in ~12 ms this way through {@code charAt}
+ * of a decoded String, and in ~3 ms over the bytes (first call, fresh JVM, AOT cache).
+ */
 final class JsonReader {
     private static final int MAX_DEPTH = 512;
-    private final String s;
+    private final byte[] b;
+    private final int n;
     private int i;
     private int depth;
 
-    JsonReader(String s) {
-        this.s = s;
+    JsonReader(byte[] json) {
+        this.b = json;
+        this.n = json.length;
     }
 
     JsonNode document() {
         JsonNode v = value();
         skipSpace();
-        if (i < s.length()) throw error("unexpected data after the JSON value");
+        if (i < n) throw error("unexpected data after the JSON value");
         return v;
     }
 
     private JsonNode value() {
         skipSpace();
-        if (i >= s.length()) throw error("unexpected end of JSON input");
-        char c = s.charAt(i);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> JsonNode.text(string());
-            case 't' -> literal("true", JsonNode.bool(true));
-            case 'f' -> literal("false", JsonNode.bool(false));
-            case 'n' -> literal("null", JsonNode.NULL);
-            default -> {
-                if (c == '-' || c >= '0' && c <= '9') yield number();
-                throw error("invalid character '" + c + "' looking for beginning of value");
-            }
-        };
+        if (i >= n) throw error("unexpected end of JSON input");
+        byte c = b[i];
+        if (c == '"') return JsonNode.text(string());
+        if (c == '{') return object();
+        if (c == '[') return array();
+        if (c == '-' || c >= '0' && c <= '9') return number();
+        if (c == 't') return literal("true", JsonNode.bool(true));
+        if (c == 'f') return literal("false", JsonNode.bool(false));
+        if (c == 'n') return literal("null", JsonNode.NULL);
+        throw error("invalid character '" + (char) (c & 0xff) + "' looking for beginning of value");
     }
 
     private ObjectNode object() {
@@ -56,7 +64,7 @@ final class JsonReader {
             expect(':');
             o.set(name, value());
             skipSpace();
-            char c = next();
+            byte c = next();
             if (c == '}') break;
             if (c != ',') throw error("expected ',' or '}' in object");
         }
@@ -77,7 +85,7 @@ final class JsonReader {
         while (true) {
             a.add(value());
             skipSpace();
-            char c = next();
+            byte c = next();
             if (c == ']') break;
             if (c != ',') throw error("expected ',' or ']' in array");
         }
@@ -90,45 +98,68 @@ final class JsonReader {
     }
 
     private String string() {
-        i++; // the opening quote
+        byte[] b = this.b;
+        int p = i + 1; // past the opening quote
+        int start = p;
+        boolean ascii = true;
         StringBuilder sb = null;
-        int start = i;
         while (true) {
-            if (i >= s.length()) throw error("unterminated string");
-            char c = s.charAt(i);
+            if (p >= n) {
+                i = p;
+                throw error("unterminated string");
+            }
+            byte c = b[p];
             if (c == '"') {
-                String tail = s.substring(start, i++);
+                i = p + 1;
+                String tail = decode(start, p, ascii);
                 return sb == null ? tail : sb.append(tail).toString();
             }
-            if (c < 0x20) throw error("control character in string");
-            if (c != '\\') {
-                i++;
+            if (c >= 0x20 && c != '\\') { // printable ASCII
+                p++;
                 continue;
             }
+            if (c < 0) { // a byte of a multi-byte UTF-8 sequence
+                ascii = false;
+                p++;
+                continue;
+            }
+            if (c != '\\') {
+                i = p;
+                throw error("control character in string");
+            }
             if (sb == null) sb = new StringBuilder();
-            sb.append(s, start, i);
-            i++;
-            char e = next();
+            sb.append(decode(start, p, ascii));
+            ascii = true;
+            i = p + 1;
+            byte e = next();
             switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
+                case '"', '\\', '/' -> sb.append((char) e);
                 case 'b' -> sb.append('\b');
                 case 'f' -> sb.append('\f');
                 case 'n' -> sb.append('\n');
                 case 'r' -> sb.append('\r');
                 case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (i + 4 > s.length()) throw error("short \\u escape");
-                    try {
-                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    i += 4;
-                }
-                default -> throw error("bad escape \\" + e);
+                case 'u' -> sb.append(unicodeEscape());
+                default -> throw error("bad escape \\" + (char) (e & 0xff));
             }
-            start = i;
+            p = start = i;
         }
+    }
+
+    private String decode(int from, int to, boolean ascii) {
+        return new String(b, from, to - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    }
+
+    private char unicodeEscape() {
+        if (i + 4 > n) throw error("short \\u escape");
+        int v = 0;
+        for (int k = 0; k < 4; k++) {
+            int d = Character.digit(b[i + k], 16);
+            if (d < 0) throw error("bad \\u escape");
+            v = v << 4 | d;
+        }
+        i += 4;
+        return (char) v;
     }
 
     private JsonNode number() {
@@ -136,18 +167,25 @@ final class JsonReader {
         if (peek() == '-') i++;
         digits();
         boolean integral = true;
-        if (i < s.length() && s.charAt(i) == '.') {
+        if (i < n && b[i] == '.') {
             integral = false;
             i++;
             digits();
         }
-        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+        if (i < n && (b[i] == 'e' || b[i] == 'E')) {
             integral = false;
             i++;
-            if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+            if (i < n && (b[i] == '+' || b[i] == '-')) i++;
             digits();
         }
-        String text = s.substring(start, i);
+        int length = i - start;
+        boolean negative = b[start] == '-';
+        if (integral && length - (negative ? 1 : 0) <= 18) { // fits a long: no text to make
+            long v = 0;
+            for (int p = negative ? start + 1 : start; p < i; p++) v = v * 10 + (b[p] - '0');
+            return JsonNode.number(negative ? -v : v);
+        }
+        String text = new String(b, start, length, StandardCharsets.ISO_8859_1);
         if (!integral) return new JsonNode.Real(Double.parseDouble(text));
         try {
             return JsonNode.number(Long.parseLong(text));
@@ -157,32 +195,40 @@ final class JsonReader {
     }
 
     private void digits() {
-        int start = i;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
-        if (i == start) throw error("expected a digit");
+        int p = i;
+        while (p < n && b[p] >= '0' && b[p] <= '9') p++;
+        if (p == i) throw error("expected a digit");
+        i = p;
     }
 
     private JsonNode literal(String word, JsonNode v) {
-        if (!s.startsWith(word, i)) throw error("invalid literal");
-        i += word.length();
+        int length = word.length();
+        if (i + length > n) throw error("invalid literal");
+        for (int k = 0; k < length; k++) {
+            if (b[i + k] != word.charAt(k)) throw error("invalid literal");
+        }
+        i += length;
         return v;
     }
 
     private void skipSpace() {
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
-            i++;
+        byte[] b = this.b;
+        int p = i;
+        while (p < n) {
+            byte c = b[p];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+            p++;
         }
+        i = p;
     }
 
-    private char peek() {
-        return i < s.length() ? s.charAt(i) : '\0';
+    private byte peek() {
+        return i < n ? b[i] : 0;
     }
 
-    private char next() {
-        if (i >= s.length()) throw error("unexpected end of JSON input");
-        return s.charAt(i++);
+    private byte next() {
+        if (i >= n) throw error("unexpected end of JSON input");
+        return b[i++];
     }
 
     private void expect(char c) {

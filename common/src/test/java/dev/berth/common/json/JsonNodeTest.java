@@ -33,6 +33,23 @@ class JsonNodeTest {
     }
 
     @Test
+    void readsUtf8AroundEscapesAndIntegersAtTheEdgesOfALong() {
+        JsonNode n = JsonNode.parse("{\"k\":\"é\\t日本\\u00e9x\",\"ü\":[999999999999999999,-999999999999999999,"
+                + "9223372036854775807,-9223372036854775808,9223372036854775808,-0,0,12]}");
+        assertThat(n.path("k").asString()).isEqualTo("é\t日本éx");
+        JsonNode a = n.path("ü");
+        assertThat(a.path(0).asLong()).isEqualTo(999_999_999_999_999_999L);
+        assertThat(a.path(1).asLong()).isEqualTo(-999_999_999_999_999_999L);
+        assertThat(a.path(2).asLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(a.path(3).asLong()).isEqualTo(Long.MIN_VALUE);
+        assertThat(a.path(4).bigIntegerValue()).isEqualTo(new BigInteger("9223372036854775808"));
+        assertThat(a.path(5).asLong()).isZero();
+        assertThat(a.path(7).asInt()).isEqualTo(12);
+        byte[] utf8 = {'"', (byte) 0xc3, (byte) 0xa9, '"'};
+        assertThat(JsonNode.parse(utf8).asString()).isEqualTo("é");
+    }
+
+    @Test
     void lenientConversionsLikeJacksons() {
         JsonNode n = JsonNode.parse(DOC);
         assertThat(n.path("missing").isMissingNode()).isTrue();

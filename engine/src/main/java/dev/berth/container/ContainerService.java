@@ -12,6 +12,7 @@ import dev.berth.runtime.Executables;
 import dev.berth.runtime.OciRuntime;
 import dev.berth.runtime.RuntimeSpec;
 import dev.berth.runtime.CgroupLeftovers;
+import dev.berth.runtime.CgroupMigrationWarmup;
 import dev.berth.runtime.SeccompBpf;
 import dev.berth.runtime.SeccompProfile;
 import dev.berth.runtime.SpecGenerator;
@@ -62,6 +63,8 @@ public final class ContainerService implements AutoCloseable {
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
     /** conmons spawned at create for the first start: their start-up runs before the start asks. */
     private final WarmMonitors<Conmon.Launch> warm = new WarmMonitors<>(Conmon.Launch::abort, 8, 10_000);
+    /** Takes the cgroup migration lock's grace-period wait off the runtime's path at each start and exec. */
+    private final CgroupMigrationWarmup cgroupWarmup = CgroupMigrationWarmup.forThisProcess();
 
     public ContainerService(ContainerStore store, ImageSource images, ContainerPaths paths, SpecGenerator specs,
                             Map<String, OciRuntime> runtimes, String defaultRuntime) throws IOException {
@@ -182,6 +185,8 @@ public final class ContainerService implements AutoCloseable {
         // spawned while the record is written: it is ready by the time a client's start comes
         OciRuntime runtime = runtimes.get(runtimeName);
         warm.offer(id, () -> Conmon.launchCreate(conmonArgs(c, runtime), conmonEnv()));
+        // a start that follows within a grace period of this warm-up finds the cgroup lock warm at once
+        cgroupWarmup.warm();
         if (!store.insert(c)) {
             warm.discard(id);
             cleanupDirectory(id);
@@ -388,6 +393,7 @@ public final class ContainerService implements AutoCloseable {
         String id = c.id();
         boolean created = false;
         try {
+            cgroupWarmup.warm(); // its ~10 ms wait overlaps the bundle and the runtime's start-up
             // conmon starts up (exec, its libraries, the log file: ~10 ms) while the bundle is made
             // (at a first start, since the create); it runs the runtime's create only when told,
             // once config.json is complete
@@ -1210,6 +1216,11 @@ public final class ContainerService implements AutoCloseable {
 
     public OciRuntime runtimeOf(Container c) {
         return runtimes.get(c.runtime());
+    }
+
+    /** For exec: its runtime joins the container's cgroups too. */
+    CgroupMigrationWarmup cgroupWarmup() {
+        return cgroupWarmup;
     }
 
     public Path conmonBinary() {

@@ -106,6 +106,7 @@ public final class ExecService {
             Files.createDirectories(dir);
             Path processJson = dir.resolve("process.json");
             AtomicFiles.write(processJson, Json.bytes(processSpec(c, e)));
+            containers.cgroupWarmup().warm(); // the runtime's exec joins the container's cgroups: see CgroupMigrationWarmup
             boolean attach = !detach;
             boolean stdin = attach && e.config.path("AttachStdin").asBoolean(false);
             ConmonArgs args = new ConmonArgs(containers.conmonBinary(), c.id(), e.id.substring(0, 12),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Takes the kernel's cgroup migration lock once, to no effect, just before the runtime moves a
@@ -24,25 +25,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is made and conmon and crun start up, and crun's write then finds the lock warm.
  */
 public final class CgroupMigrationWarmup {
+    private static final Path SELF_CGROUP = Path.of("/proc/self/cgroup");
     private final Path procs;
     private final String pid;
+    /** /proc/self/cgroup when procs was chosen: if berthd has been moved since, it must not be moved back. */
+    private final List<String> cgroupAtStart;
+    private final Supplier<List<String>> currentCgroup;
     private final AtomicBoolean inFlight = new AtomicBoolean();
 
-    CgroupMigrationWarmup(Path procs, long pid) {
+    CgroupMigrationWarmup(Path procs, long pid, List<String> cgroupAtStart, Supplier<List<String>> currentCgroup) {
         this.procs = procs;
         this.pid = Long.toString(pid);
+        this.cgroupAtStart = List.copyOf(cgroupAtStart);
+        this.currentCgroup = currentCgroup;
     }
 
     /** For berthd itself: its own cgroup.procs in one mounted hierarchy; does nothing if none is found. */
     public static CgroupMigrationWarmup forThisProcess() {
+        long pid = ProcessHandle.current().pid();
         Path procs = null;
+        List<String> self = List.of();
         try {
-            procs = ownProcsFile(Files.readAllLines(Path.of("/proc/self/cgroup")),
-                    Files.readAllLines(Path.of("/proc/self/mountinfo"))).orElse(null);
+            self = Files.readAllLines(SELF_CGROUP);
+            procs = ownProcsFile(self, Files.readAllLines(Path.of("/proc/self/mountinfo"))).orElse(null);
+            // a cgroup namespace whose paths do not match the mounts would name another cgroup:
+            // writing there would move berthd, so only a file that lists berthd already will do
+            if (procs != null && !Files.readAllLines(procs).contains(Long.toString(pid))) {
+                System.err.println("berthd: no cgroup warm-up: " + procs + " does not list berthd");
+                procs = null;
+            }
         } catch (IOException e) {
             System.err.println("berthd: no cgroup warm-up: " + e.getMessage());
+            procs = null;
         }
-        return new CgroupMigrationWarmup(procs, ProcessHandle.current().pid());
+        return new CgroupMigrationWarmup(procs, pid, self, CgroupMigrationWarmup::readSelfCgroup);
+    }
+
+    private static List<String> readSelfCgroup() {
+        try {
+            return Files.readAllLines(SELF_CGROUP);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     /** The file written, if any. */
@@ -69,6 +93,9 @@ public final class CgroupMigrationWarmup {
 
     /** The migration itself, on the caller's thread; a failure only means no warm-up. */
     void writeOnce() {
+        if (!currentCgroup.get().equals(cgroupAtStart)) {
+            return; // berthd was moved since its start: no warm-up rather than a move back
+        }
         try {
             Files.writeString(procs, pid);
         } catch (IOException e) {

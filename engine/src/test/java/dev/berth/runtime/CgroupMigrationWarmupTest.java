@@ -37,6 +37,19 @@ class CgroupMigrationWarmupTest {
         assertThat(CgroupMigrationWarmup.ownProcsFile(List.of("0::/"), List.of())).isEmpty();
     }
 
+    @Test
+    void writesOnlyWhileTheProcessIsStillInTheCgroupsItStartedIn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path procs = Files.writeString(dir.resolve("cgroup.procs"), "");
+        List<String> start = List.of("0::/system.slice/berthd.service");
+        List<List<String>> now = new java.util.ArrayList<>(List.of(List.of("0::/elsewhere")));
+        CgroupMigrationWarmup w = new CgroupMigrationWarmup(procs, 4242, start, () -> now.getFirst());
+        w.writeOnce();
+        assertThat(Files.readString(procs)).as("moved since: no write").isEmpty();
+        now.set(0, start);
+        w.writeOnce();
+        assertThat(Files.readString(procs)).isEqualTo("4242");
+    }
+
     /** On this host, for real: the file found is this process's own, and the write moves it nowhere. */
     @Test
     void theWarmUpWritesOurPidIntoTheCgroupWeAreAlreadyIn() throws Exception {

@@ -3,7 +3,6 @@ package dev.berth.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,26 +36,11 @@ public final class CgroupLeftovers {
 
     /** Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
     static List<Path> cgroupMounts() {
-        List<Path> mounts = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                int dash = line.indexOf(" - ");
-                if (dash < 0) {
-                    continue;
-                }
-                String fsType = line.substring(dash + 3).split(" ", 2)[0];
-                if (fsType.equals("cgroup") || fsType.equals("cgroup2")) {
-                    mounts.add(Path.of(unescape(line.split(" ")[4])));
-                }
-            }
+            return CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))).stream().map(CgroupMounts.Mount::point).toList();
         } catch (IOException e) {
             System.err.println("berthd: read mountinfo: " + e.getMessage());
+            return List.of();
         }
-        return mounts;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
 }

@@ -3,11 +3,8 @@ package dev.berth.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -109,21 +106,7 @@ public final class CgroupMigrationWarmup {
      * Any hierarchy serves: the lock is one for all of them.
      */
     static Optional<Path> ownProcsFile(List<String> selfCgroup, List<String> mountinfo) {
-        List<String[]> mounts = new ArrayList<>(); // {fsType, mountPoint, superOptions}
-        for (String line : mountinfo) {
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
-                continue;
-            }
-            String[] after = line.substring(dash + 3).split(" ");
-            String[] before = line.substring(0, dash).split(" ");
-            if (after.length < 3 || before.length < 5) {
-                continue;
-            }
-            if (after[0].equals("cgroup") || after[0].equals("cgroup2")) {
-                mounts.add(new String[] {after[0], CgroupLeftovers.unescape(before[4]), after[2]});
-            }
-        }
+        List<CgroupMounts.Mount> mounts = CgroupMounts.parse(mountinfo);
         Path v1 = null;
         for (String line : selfCgroup) {
             String[] f = line.split(":", 3);
@@ -131,26 +114,15 @@ public final class CgroupMigrationWarmup {
                 continue;
             }
             String relative = f[2].substring(1);
-            for (String[] m : mounts) {
-                if (f[1].isEmpty() && m[0].equals("cgroup2")) {
-                    return Optional.of(Path.of(m[1]).resolve(relative).resolve("cgroup.procs").normalize());
+            for (CgroupMounts.Mount m : mounts) {
+                if (f[1].isEmpty() && m.v2()) {
+                    return Optional.of(m.point().resolve(relative).resolve("cgroup.procs").normalize());
                 }
-                if (v1 == null && !f[1].isEmpty() && m[0].equals("cgroup") && listsAll(m[2], f[1])) {
-                    v1 = Path.of(m[1]).resolve(relative).resolve("cgroup.procs").normalize();
+                if (v1 == null && !f[1].isEmpty() && !m.v2() && m.superOptions().containsAll(List.of(f[1].split(",")))) {
+                    v1 = m.point().resolve(relative).resolve("cgroup.procs").normalize();
                 }
             }
         }
         return Optional.ofNullable(v1);
-    }
-
-    /** Whether a v1 mount's super options ("rw,cpu,cpuacct") name every controller of the line ("cpu,cpuacct"). */
-    private static boolean listsAll(String superOptions, String controllers) {
-        Set<String> options = new HashSet<>(List.of(superOptions.split(",")));
-        for (String c : controllers.split(",")) {
-            if (!options.contains(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -37,7 +37,7 @@ public final class CgroupLeftovers {
     /** Mount points of cgroup and cgroup2 file systems, from /proc/self/mountinfo. */
     static List<Path> cgroupMounts() {
         try {
-            return CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))).stream().map(CgroupMounts.Mount::point).toList();
+            return CgroupMounts.parse(CgroupMounts.mountinfo()).stream().map(CgroupMounts.Mount::point).toList();
         } catch (IOException e) {
             System.err.println("berthd: read mountinfo: " + e.getMessage());
             return List.of();

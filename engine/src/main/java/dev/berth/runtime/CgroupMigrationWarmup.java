@@ -44,7 +44,7 @@ public final class CgroupMigrationWarmup {
         List<String> self = List.of();
         try {
             self = Files.readAllLines(SELF_CGROUP);
-            procs = ownProcsFile(self, Files.readAllLines(Path.of("/proc/self/mountinfo"))).orElse(null);
+            procs = ownProcsFile(self, CgroupMounts.mountinfo()).orElse(null);
             // a cgroup namespace whose paths do not match the mounts would name another cgroup:
             // writing there would move berthd, so only a file that lists berthd already will do
             if (procs != null && !Files.readAllLines(procs).contains(Long.toString(pid))) {

@@ -1,5 +1,7 @@
 package dev.berth.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +14,11 @@ final class CgroupMounts {
     record Mount(boolean v2, Path point, Set<String> superOptions) {}
 
     private CgroupMounts() {}
+
+    /** The lines of this process's /proc/self/mountinfo, for {@link #parse}. */
+    static List<String> mountinfo() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo"));
+    }
 
     static List<Mount> parse(List<String> mountinfo) {
         List<Mount> mounts = new ArrayList<>();

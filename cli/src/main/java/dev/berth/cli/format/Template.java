@@ -282,12 +282,17 @@ public final class Template {
             return true;
         }
 
-        /**
-         * @param ctx what was being evaluated: an {@link Arg}, a {@link Command} or its text. Nodes are
-         *     described only here, when an error needs their text, not at every evaluation.
-         */
-        private TemplateException error(int pos, Object ctx, String msg) {
-            String where = ctx instanceof Arg a ? describe(a) : ctx instanceof Command c ? describe(c) : String.valueOf(ctx);
+        // Nodes are described only when an error needs their text, not at every evaluation.
+        private TemplateException error(int pos, Arg ctx, String msg) {
+            return error(pos, describe(ctx), msg);
+        }
+
+        private TemplateException error(int pos, Command ctx, String msg) {
+            return error(pos, describe(ctx), msg);
+        }
+
+        /** @param where the text of what was being evaluated */
+        private TemplateException error(int pos, String where, String msg) {
             int line = 1, lineStart = 0;
             for (int i = 0; i < pos && i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
